@@ -1,0 +1,125 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Callboard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "callboard", targets: ["callboard"]),
+        .library(name: "CatalogModel", targets: ["CatalogModel"]),
+        .library(name: "CallboardConfig", targets: ["CallboardConfig"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
+        .library(name: "StoreSQLite", targets: ["StoreSQLite"]),
+        .library(name: "CallboardServer", targets: ["CallboardServer"]),
+        .library(name: "CallboardTesting", targets: ["CallboardTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        .target(
+            name: "CatalogModel",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CallboardConfig",
+            dependencies: [
+                "CatalogModel",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "CatalogModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StoreSQLite",
+            dependencies: [
+                "Catalog",
+                "CatalogModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CallboardServer",
+            dependencies: [
+                "Catalog",
+                "CallboardConfig",
+                "CatalogModel",
+                "StoreSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "callboard",
+            dependencies: [
+                "CallboardServer",
+                "CatalogModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CallboardTesting",
+            dependencies: [
+                "Catalog",
+                "CatalogModel",
+                "CallboardServer",
+                "CallboardConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CatalogModelTests",
+            dependencies: ["CatalogModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CallboardConfigTests",
+            dependencies: ["CallboardConfig", "CatalogModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "CatalogModel", "StoreSQLite", "CallboardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "CallboardServer", "CallboardTesting", "Catalog", "CatalogModel", "CallboardConfig",
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,127 @@
+import CallboardConfig
+import Catalog
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import StoreSQLite
+import Synchronization
+import UnixSignals
+
+/// A running-ready Callboard: the catalog engine with its providers connected, and the HTTP
+/// server. Built by ``buildApplication(configuration:providers:processors:logger:)``.
+public final class CallboardApplication: Sendable {
+    public let configuration: CallboardConfiguration
+    public let engine: CatalogEngine
+    public let readiness: Readiness
+    let logger: Logger
+    private let boundPort = Mutex<Int?>(nil)
+    private let portWaiters = Mutex<[CheckedContinuation<Int, Never>]>([])
+    private let serviceGroup = Mutex<ServiceGroup?>(nil)
+
+    init(configuration: CallboardConfiguration, engine: CatalogEngine, readiness: Readiness, logger: Logger) {
+        self.configuration = configuration
+        self.engine = engine
+        self.readiness = readiness
+        self.logger = logger
+    }
+
+    /// Runs until a signal in `signals` arrives (then shuts down gracefully) or the task is cancelled.
+    public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        HealthRoutes(readiness: readiness).register(on: router)
+        CatalogRoutes(engine: engine).register(on: router)
+        let listen = configuration.backend.listen
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "Callboard"),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? listen.port
+                logger.info("Callboard is listening", metadata: [
+                    "http.host": "\(listen.host)", "http.port": "\(port)",
+                ])
+                publish(port: port)
+            },
+            logger: logger
+        )
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                .init(service: app),
+                .init(service: ReadinessService(readiness: readiness, logger: logger)),
+            ],
+            gracefulShutdownSignals: signals,
+            logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.backend.shutdownGrace
+        let group = ServiceGroup(configuration: groupConfiguration)
+        serviceGroup.withLock { $0 = group }
+        try await group.run()
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does; ``run(signals:)`` returns once it is done.
+    public func shutdown() async {
+        await serviceGroup.withLock({ $0 })?.triggerGracefulShutdown()
+    }
+
+    /// The port the server listens on, once it does (useful with port 0).
+    public func port() async -> Int {
+        if let port = boundPort.withLock({ $0 }) { return port }
+        return await withCheckedContinuation { continuation in
+            let port = boundPort.withLock { bound -> Int? in
+                if let bound { return bound }
+                portWaiters.withLock { $0.append(continuation) }
+                return nil
+            }
+            if let port { continuation.resume(returning: port) }
+        }
+    }
+
+    private func publish(port: Int) {
+        let waiters = boundPort.withLock { bound -> [CheckedContinuation<Int, Never>] in
+            bound = port
+            return portWaiters.withLock { waiters in
+                defer { waiters.removeAll() }
+                return waiters
+            }
+        }
+        for waiter in waiters { waiter.resume(returning: port) }
+    }
+}
+
+/// Why Callboard cannot start; the message is one clear line for the operator.
+public struct StartupError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The one composition root: opens the stores the configuration names, builds the catalog
+/// engine, removes entities of providers no longer configured, and connects `providers`.
+public func buildApplication(
+    configuration: CallboardConfiguration,
+    providers: [any EntityProvider] = [],
+    processors: [any EntityProcessor] = [],
+    logger: Logger
+) async throws -> CallboardApplication {
+    let store: any CatalogStore
+    switch configuration.backend.database {
+    case .sqlite(.inMemory):
+        store = try SQLiteCatalogStore(path: nil)
+    case .sqlite(.directory(let directory)):
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            store = try SQLiteCatalogStore(path: (directory as NSString).appendingPathComponent("catalog.sqlite"))
+        } catch {
+            throw StartupError("cannot open the catalog database in '\(directory)': \(error)")
+        }
+        logger.info("Using SQLite", metadata: ["database.directory": "\(directory)"])
+    case .postgres:
+        throw StartupError(
+            "backend.database.client 'pg' is not available in this build yet; use client: sqlite")
+    }
+    let engine = CatalogEngine(store: store, processors: processors, logger: logger)
+    try await engine.start(providers: providers)
+    return CallboardApplication(configuration: configuration, engine: engine, readiness: Readiness(), logger: logger)
+}

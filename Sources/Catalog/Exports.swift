@@ -1,0 +1,2 @@
+// Provider and processor authors work with entities; importing Catalog gives them the model too.
+@_exported import CatalogModel

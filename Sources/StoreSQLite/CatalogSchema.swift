@@ -1,0 +1,93 @@
+import GRDB
+
+/// The catalog database's versioned migrations. A shipped migration is never edited: add one.
+enum CatalogSchema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-catalog") { db in
+            // One row per entity. `processed` is the entity after processing without uid, etag and
+            // relations; `final` is the entity as served; `metadata_end` is the byte offset of the
+            // closing brace of `metadata` inside `processed`, where stitching splices uid and etag.
+            try db.execute(sql: """
+                CREATE TABLE entities (
+                    id INTEGER PRIMARY KEY,
+                    uid TEXT NOT NULL UNIQUE,
+                    ref TEXT NOT NULL UNIQUE,
+                    provider TEXT NOT NULL,
+                    location_key TEXT,
+                    input_hash TEXT NOT NULL,
+                    processed BLOB NOT NULL,
+                    metadata_end INTEGER NOT NULL,
+                    final BLOB NOT NULL,
+                    etag TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE INDEX entities_provider ON entities(provider);
+
+                -- Relations as emitted: origin is the entity whose spec named them (both directions).
+                CREATE TABLE relations (
+                    origin_id INTEGER NOT NULL,
+                    source_ref TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    target_ref TEXT NOT NULL,
+                    PRIMARY KEY (origin_id, source_ref, type, target_ref)
+                ) WITHOUT ROWID;
+                CREATE INDEX relations_source ON relations(source_ref, type, target_ref);
+                CREATE INDEX relations_target ON relations(target_ref, type COLLATE NOCASE);
+
+                -- The filter index: one row per leaf; value is an empty BLOB when the field cannot be
+                -- matched by value (null or over 200 characters) but still exists.
+                CREATE TABLE search (
+                    entity_id INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    value NOT NULL,
+                    original_value TEXT,
+                    PRIMARY KEY (entity_id, key, value)
+                ) WITHOUT ROWID;
+                CREATE INDEX search_key_value ON search(key, value);
+
+                CREATE TABLE refresh_keys (
+                    key TEXT NOT NULL,
+                    entity_id INTEGER NOT NULL,
+                    PRIMARY KEY (key, entity_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX refresh_keys_entity ON refresh_keys(entity_id);
+
+                -- The change outbox, written in each mutation's transaction.
+                CREATE TABLE changes (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    type TEXT NOT NULL,
+                    ref TEXT NOT NULL,
+                    uid TEXT NOT NULL,
+                    etag TEXT,
+                    provider TEXT,
+                    at TEXT NOT NULL
+                );
+
+                CREATE TABLE providers (
+                    name TEXT PRIMARY KEY,
+                    last_full_sync_at TEXT,
+                    last_mutation_at TEXT,
+                    last_error TEXT
+                );
+                CREATE TABLE provider_rejections (
+                    provider TEXT NOT NULL,
+                    ref TEXT NOT NULL,
+                    errors TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    PRIMARY KEY (provider, ref)
+                );
+                CREATE TABLE provider_conflicts (
+                    provider TEXT NOT NULL,
+                    ref TEXT NOT NULL,
+                    owner TEXT NOT NULL,
+                    existing_key TEXT,
+                    new_key TEXT,
+                    at TEXT NOT NULL,
+                    PRIMARY KEY (provider, ref)
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import CallboardConfig
+import CallboardServer
+import Foundation
+import Logging
+
+/// `callboard serve [--config FILE]...`
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Callboard server.")
+
+    @Option(name: .customLong("config"), help: "A configuration file; repeat to deep-merge several (later wins).")
+    var configFiles: [String] = []
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "callboard")
+        do {
+            let configuration = try ConfigFiles.load(configFiles)
+            let application = try await buildApplication(configuration: configuration, logger: logger)
+            try await application.run()
+        } catch let error as ConfigError {
+            throw StartupFailure(message: "configuration error: \(error.message)")
+        } catch let error as StartupError {
+            throw StartupFailure(message: error.message)
+        }
+    }
+}
+
+/// A startup error: printed as one line, exit code 1, no stack trace.
+struct StartupFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { "callboard: \(message)" }
+}
+
+/// Which configuration files to read.
+enum ConfigFiles {
+    static func load(_ files: [String]) throws -> CallboardConfiguration {
+        let paths = files.isEmpty ? ["app-config.yaml"] : files
+        let root = try ConfigLoader.load(files: paths, environment: ProcessInfo.processInfo.environment)
+        return try CallboardConfiguration(root: root)
+    }
+}
