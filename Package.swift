@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "CallboardServer", "CallboardTesting", "Catalog", "CatalogModel", "CallboardConfig",
+                "callboard", "CallboardServer", "CallboardTesting", "Catalog", "CatalogModel", "CallboardConfig",
             ],
             swiftSettings: swiftSettings
         ),
