@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "CatalogModel", targets: ["CatalogModel"]),
         .library(name: "CallboardConfig", targets: ["CallboardConfig"]),
         .library(name: "Catalog", targets: ["Catalog"]),
+        .library(name: "Events", targets: ["Events"]),
         .library(name: "StoreSQLite", targets: ["StoreSQLite"]),
         .library(name: "CallboardServer", targets: ["CallboardServer"]),
         .library(name: "CallboardTesting", targets: ["CallboardTesting"]),
@@ -43,6 +44,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Events",
+            dependencies: [
+                "CatalogModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Catalog",
             dependencies: [
                 "CatalogModel",
@@ -55,6 +65,7 @@ let package = Package(
             name: "StoreSQLite",
             dependencies: [
                 "Catalog",
+                "Events",
                 "CatalogModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,6 +118,14 @@ let package = Package(
         .testTarget(
             name: "CallboardConfigTests",
             dependencies: ["CallboardConfig", "CatalogModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventsTests",
+            dependencies: [
+                "Events", "StoreSQLite", "CatalogModel",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

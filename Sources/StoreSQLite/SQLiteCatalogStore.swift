@@ -29,8 +29,9 @@ public final class SQLiteCatalogStore: CatalogStore {
         try CatalogSchema.migrator().migrate(writer)
     }
 
-    static func timestamp() -> String {
-        Date.now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    /// An ISO-8601 UTC timestamp with milliseconds; such strings sort in time order.
+    static func timestamp(_ date: Date = .now) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     // MARK: - Writes
@@ -59,7 +60,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                             tx.result.unchanged += 1
                             continue
                         }
-                        switch prepare(entity) {
+                        switch prepare(entity, provider) {
                         case .success(let prepared):
                             try tx.write(prepared, provider: provider, existing: existing, keepStoredKeyWhenNil: false)
                             applied.append(entity.ref)
@@ -145,7 +146,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         let hashed = HashedEntity(
             deferred: DeferredEntity(entity: entity, locationKey: existing.locationKey), ref: ref,
             inputHash: existing.inputHash)
-        if case .success(let prepared) = prepare(hashed) {
+        if case .success(let prepared) = prepare(hashed, existing.provider) {
             try tx.write(prepared, provider: existing.provider, existing: existing, keepStoredKeyWhenNil: true)
         }
         return true

@@ -89,7 +89,7 @@ import Testing
         #expect(result.rejected.first?.errors.first?.contains("names starting with x are refused") == true)
         let served = try #require(try await catalog.entity("component:default/alpha"))
         #expect(served.value(atPath: "metadata.labels.processed") == "yes")
-        #expect(try await catalog.engine.store.refresh(keys: ["url:https://example.com/alpha"]) { _ in
+        #expect(try await catalog.engine.store.refresh(keys: ["url:https://example.com/alpha"]) { _, _ in
             .failure(EntityRejection(entityRef: nil, errors: ["not re-prepared in this test"]))
         } == 1)
     }

@@ -88,8 +88,8 @@ public final class CatalogEngine: Sendable {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
-        return try await store.applyFull(provider: provider, batches: hashed) { entity in
-            preparer.prepare(entity.deferred, providerName: provider, inputHash: entity.inputHash)
+        return try await store.applyFull(provider: provider, batches: hashed) { entity, owner in
+            preparer.prepare(entity.deferred, providerName: owner, inputHash: entity.inputHash)
         }
     }
 
@@ -117,8 +117,8 @@ public final class CatalogEngine: Sendable {
     /// Re-processes the entities that registered any of `keys`.
     public func refresh(keys: [String]) async throws {
         let preparer = self.preparer
-        let count = try await store.refresh(keys: keys) { entity in
-            preparer.prepare(entity.deferred, providerName: "", inputHash: entity.inputHash)
+        let count = try await store.refresh(keys: keys) { entity, owner in
+            preparer.prepare(entity.deferred, providerName: owner, inputHash: entity.inputHash)
         }
         if count > 0 { changeSignal.notify() }
     }
@@ -126,8 +126,8 @@ public final class CatalogEngine: Sendable {
     /// Re-processes one entity (`POST /refresh`); false when it does not exist.
     public func refresh(entityRef: String) async throws -> Bool {
         let preparer = self.preparer
-        let found = try await store.refresh(entityRef: entityRef) { entity in
-            preparer.prepare(entity.deferred, providerName: "", inputHash: entity.inputHash)
+        let found = try await store.refresh(entityRef: entityRef) { entity, owner in
+            preparer.prepare(entity.deferred, providerName: owner, inputHash: entity.inputHash)
         }
         if found { changeSignal.notify() }
         return found

@@ -12,8 +12,9 @@ public struct HashedEntity: Sendable {
     }
 }
 
-/// Processes one entity inside the store's write (see ``EntityPreparer``).
-public typealias PrepareEntity = @Sendable (HashedEntity) -> Result<PreparedEntity, EntityRejection>
+/// Processes one entity for a provider inside the store's write (see ``EntityPreparer``).
+public typealias PrepareEntity = @Sendable (_ entity: HashedEntity, _ provider: String)
+    -> Result<PreparedEntity, EntityRejection>
 
 /// Where the catalog keeps entities, relations, the filter index and the change outbox.
 ///
