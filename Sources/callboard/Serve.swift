@@ -40,7 +40,6 @@ struct StartupFailure: Error, CustomStringConvertible {
 enum ConfigFiles {
     static func load(_ files: [String]) throws -> CallboardConfiguration {
         let paths = files.isEmpty ? ["app-config.yaml"] : files
-        let root = try ConfigLoader.load(files: paths, environment: ProcessInfo.processInfo.environment)
-        return try CallboardConfiguration(root: root)
+        return try CallboardConfiguration.load(files: paths, environment: ProcessInfo.processInfo.environment)
     }
 }

@@ -105,6 +105,14 @@ public func buildApplication(
     processors: [any EntityProcessor] = [],
     logger: Logger
 ) async throws -> CallboardApplication {
+    for warning in configuration.warnings {
+        logger.warning("Configuration: \(warning)")
+    }
+    if !configuration.ignoredKeys.isEmpty {
+        logger.info("Ignoring Backstage settings that Callboard does not use", metadata: [
+            "config.keys": "\(configuration.ignoredKeys.joined(separator: ", "))",
+        ])
+    }
     let store: any CatalogStore
     switch configuration.backend.database {
     case .sqlite(.inMemory):
