@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "CallboardConfig", targets: ["CallboardConfig"]),
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "Events", targets: ["Events"]),
+        .library(name: "Webhooks", targets: ["Webhooks"]),
         .library(name: "StoreSQLite", targets: ["StoreSQLite"]),
         .library(name: "CallboardServer", targets: ["CallboardServer"]),
         .library(name: "CallboardTesting", targets: ["CallboardTesting"]),
@@ -53,6 +54,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Webhooks",
+            dependencies: [
+                "Events",
+                "CatalogModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Catalog",
             dependencies: [
                 "CatalogModel",
@@ -78,7 +88,9 @@ let package = Package(
                 "Catalog",
                 "CallboardConfig",
                 "CatalogModel",
+                "Events",
                 "StoreSQLite",
+                "Webhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -103,6 +115,7 @@ let package = Package(
                 "CatalogModel",
                 "CallboardServer",
                 "CallboardConfig",
+                "Events",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -137,6 +150,9 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "callboard", "CallboardServer", "CallboardTesting", "Catalog", "CatalogModel", "CallboardConfig",
+                "Events", "Webhooks", "StoreSQLite", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CallboardConfig
 import CallboardServer
 import Catalog
+import Events
 import CatalogModel
 import Foundation
 import Logging
@@ -15,18 +16,24 @@ public struct LiveServer: Sendable {
     public let client: HTTPClient
 
     /// Starts a server, runs `body` against it, and stops it.
+    /// - Parameters:
+    ///   - yaml: configuration (app-config YAML) to start from; listen and database are overridden.
+    ///   - eventLog: replaces the event log (to inject faults).
     public static func with<T: Sendable>(
+        yaml: String = "{}",
         providers: [any EntityProvider] = [],
+        eventLog: (any EventLog)? = nil,
         configure: (inout CallboardConfiguration) -> Void = { _ in },
         _ body: (LiveServer) async throws -> T
     ) async throws -> T {
-        var configuration = try CallboardConfiguration(root: .object([:]))
+        var configuration = try CallboardConfiguration(root: ConfigYAML.parse(yaml, file: "test-config.yaml"))
         configuration.backend.listen = .init(host: "127.0.0.1", port: 0)
         configuration.backend.database = .sqlite(.inMemory)
         configure(&configuration)
         var logger = Logger(label: "callboard.test")
         logger.logLevel = .warning
-        let application = try await buildApplication(configuration: configuration, providers: providers, logger: logger)
+        let application = try await buildApplication(
+            configuration: configuration, providers: providers, eventLog: eventLog, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await application.run(signals: []) }
             let port = await application.port()
@@ -65,11 +72,17 @@ public struct LiveServer: Sendable {
     /// Sends a request to `path` (which includes any query string).
     public func request(_ method: HTTPMethod, _ path: String, body: String? = nil,
                         headers: [(String, String)] = []) async throws -> Reply {
+        try await request(method, path, bytes: body.map { Array($0.utf8) }, headers: headers)
+    }
+
+    /// Sends raw body bytes (exactly these bytes: signatures are computed over them).
+    public func request(_ method: HTTPMethod, _ path: String, bytes body: [UInt8]?,
+                        headers: [(String, String)] = []) async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
-            request.body = .bytes(ByteBuffer(string: body))
+            request.body = .bytes(ByteBuffer(bytes: body))
             if !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
                 request.headers.add(name: "content-type", value: "application/json")
             }

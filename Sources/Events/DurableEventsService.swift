@@ -14,7 +14,8 @@ public final class DurableEventsService: EventsService, Service {
     /// Events read per batch from a cursor.
     static let batchSize = 100
 
-    let log: any EventLog
+    /// The durable log behind this service.
+    public let log: any EventLog
     let policy: DeliveryPolicy
     let clock: any DeliveryClock
     let logger: Logger

@@ -1,5 +1,6 @@
 import CallboardConfig
 import Catalog
+import Events
 import Foundation
 import Hummingbird
 import Logging
@@ -8,21 +9,28 @@ import ServiceLifecycle
 import StoreSQLite
 import Synchronization
 import UnixSignals
+import Webhooks
 
 /// A running-ready Callboard: the catalog engine with its providers connected, and the HTTP
 /// server. Built by ``buildApplication(configuration:providers:processors:logger:)``.
 public final class CallboardApplication: Sendable {
     public let configuration: CallboardConfiguration
     public let engine: CatalogEngine
+    /// The durable events system (publish, subscribe, routers).
+    public let events: DurableEventsService
     public let readiness: Readiness
+    let ingressTopics: [String: IngressTopic]
     let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
     private let portWaiters = Mutex<[CheckedContinuation<Int, Never>]>([])
     private let serviceGroup = Mutex<ServiceGroup?>(nil)
 
-    init(configuration: CallboardConfiguration, engine: CatalogEngine, readiness: Readiness, logger: Logger) {
+    init(configuration: CallboardConfiguration, engine: CatalogEngine, events: DurableEventsService,
+         ingressTopics: [String: IngressTopic], readiness: Readiness, logger: Logger) {
         self.configuration = configuration
         self.engine = engine
+        self.events = events
+        self.ingressTopics = ingressTopics
         self.readiness = readiness
         self.logger = logger
     }
@@ -33,6 +41,15 @@ public final class CallboardApplication: Sendable {
         router.add(middleware: ErrorMiddleware())
         HealthRoutes(readiness: readiness).register(on: router)
         CatalogRoutes(engine: engine).register(on: router)
+        IngressRoutes(topics: ingressTopics, events: events).register(on: router)
+        // The live tail's own feed: finished when shutdown starts, so SSE streams close at once.
+        let liveFeed = Broadcaster<EventActivity>()
+        let relay = Task { [events] in
+            for await activity in events.activity.subscribe() { liveFeed.send(activity) }
+        }
+        defer { relay.cancel() }
+        EventsAdminRoutes(events: events, ingressTopics: ingressTopics.keys.sorted(), liveFeed: liveFeed)
+            .register(on: router)
         let listen = configuration.backend.listen
         let app = Application(
             router: router,
@@ -46,10 +63,17 @@ public final class CallboardApplication: Sendable {
             },
             logger: logger
         )
+        let retention = configuration.events.retention
+        let retentionPolicy = RetentionPolicy(
+            maxAge: retention.maxAge, maxEvents: retention.maxEvents, maxBytes: retention.maxBytes,
+            staleSubscriberAfter: retention.staleSubscriberAfter)
         var groupConfiguration = ServiceGroupConfiguration(
+            // Shut down in reverse: readiness first, then HTTP drains, then deliveries finish.
             services: [
+                .init(service: events),
+                .init(service: RetentionService(log: events.log, policy: retentionPolicy, logger: logger)),
                 .init(service: app),
-                .init(service: ReadinessService(readiness: readiness, logger: logger)),
+                .init(service: ReadinessService(readiness: readiness, logger: logger) { liveFeed.finish() }),
             ],
             gracefulShutdownSignals: signals,
             logger: logger
@@ -97,12 +121,14 @@ public struct StartupError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The one composition root: opens the stores the configuration names, builds the catalog
-/// engine, removes entities of providers no longer configured, and connects `providers`.
+/// The one composition root: opens the stores the configuration names, builds the events system
+/// and the catalog engine, removes entities of providers no longer configured, and connects
+/// `providers`. `eventLog` replaces the configured event log (tests inject faults with it).
 public func buildApplication(
     configuration: CallboardConfiguration,
     providers: [any EntityProvider] = [],
     processors: [any EntityProcessor] = [],
+    eventLog: (any EventLog)? = nil,
     logger: Logger
 ) async throws -> CallboardApplication {
     for warning in configuration.warnings {
@@ -129,7 +155,34 @@ public func buildApplication(
         throw StartupError(
             "backend.database.client 'pg' is not available in this build yet; use client: sqlite")
     }
+    let log: any EventLog
+    if let eventLog {
+        log = eventLog
+    } else if case .sqlite(.directory(let directory)) = configuration.backend.database {
+        do {
+            log = try SQLiteEventLog(path: (directory as NSString).appendingPathComponent("events.sqlite"))
+        } catch {
+            throw StartupError("cannot open the event log in '\(directory)': \(error)")
+        }
+    } else {
+        log = try SQLiteEventLog(path: nil)
+    }
+    let delivery = configuration.events.delivery
+    let events = DurableEventsService(
+        log: log,
+        policy: DeliveryPolicy(maxAttempts: delivery.maxAttempts, initialBackoff: delivery.initialBackoff,
+                               maxBackoff: delivery.maxBackoff),
+        logger: logger)
+    let ingressTopics = try IngressTopics.build(configuration.events)
+    // Built-in webhook modules: their routers subscribe before ingress opens.
+    if configuration.events.github != nil { try await events.addRouter(GitHubEventRouter()) }
+    if configuration.events.gitlab != nil { try await events.addRouter(GitLabEventRouter()) }
+    if !configuration.backend.auth.isEnabled {
+        logger.warning("backend.auth.externalAccess is not configured: admin and write routes are open to anyone who can reach this server")
+    }
+
     let engine = CatalogEngine(store: store, processors: processors, logger: logger)
     try await engine.start(providers: providers)
-    return CallboardApplication(configuration: configuration, engine: engine, readiness: Readiness(), logger: logger)
+    return CallboardApplication(configuration: configuration, engine: engine, events: events,
+                                ingressTopics: ingressTopics, readiness: Readiness(), logger: logger)
 }

@@ -1,0 +1,71 @@
+import Events
+import Hummingbird
+import Logging
+import NIOCore
+import Webhooks
+
+/// `POST /api/events/http/{topic}`: SPEC §3.2, in order — topic, rate limit, size (while the
+/// body streams), media type, validator, idempotency key, secret headers dropped, durable append,
+/// then 202.
+struct IngressRoutes<Context: RequestContext> {
+    let topics: [String: IngressTopic]
+    let events: DurableEventsService
+
+    func register(on router: Router<Context>) {
+        router.post("api/events/http/:topic", use: receive)
+    }
+
+    @Sendable func receive(_ request: Request, context: Context) async throws -> Response {
+        let name = try context.parameters.require("topic")
+        guard let topic = topics[name] else {
+            throw APIError.notFound("No event ingress for topic '\(name)'; configure it under events.http.topics")
+        }
+        if let wait = topic.rateLimiter?.take() {
+            throw APIError(.tooManyRequests, "Topic '\(name)' is over its rate limit; retry after \(wait) s",
+                           headers: [.retryAfter: "\(wait)"])
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > topic.maxBodyBytes {
+            throw APIError(.payloadTooLarge, "Body is larger than the topic's limit of \(topic.maxBodyBytes) bytes")
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: topic.maxBodyBytes)
+        } catch {
+            throw APIError(.payloadTooLarge, "Body is larger than the topic's limit of \(topic.maxBodyBytes) bytes")
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let key = field.name.canonicalName
+            headers[key] = headers[key].map { "\($0), \(field.value)" } ?? field.value
+        }
+        let incoming = IngressRequest(headers: headers, body: Array(body.readableBytesView))
+        let event: NewEvent
+        switch IngressPipeline.event(for: incoming, topic: topic) {
+        case .success(let built): event = built
+        case .failure(.unsupportedMediaType(let message)): throw APIError(.unsupportedMediaType, message)
+        case .failure(.badRequest(let message)): throw APIError.input(message)
+        case .failure(.rejected(let reason)):
+            context.logger.warning("Webhook rejected by the topic's validator", metadata: [
+                "event.topic": "\(name)", "reason": "\(reason)",
+            ])
+            throw APIError(.notAllowed, "Request rejected: \(reason)")
+        }
+        let outcome: AppendOutcome
+        do {
+            guard let first = try await events.append([event]).first else { throw CancellationError() }
+            outcome = first
+        } catch {
+            context.logger.error("Event log append failed; not acknowledged", metadata: [
+                "event.topic": "\(name)", "error": "\(error)",
+            ])
+            throw APIError(.serviceUnavailable, "The event log cannot store events right now; retry later")
+        }
+        switch outcome {
+        case .appended(let id, _):
+            return JSONResponse.make(["status": "accepted", "eventId": .string(id)], status: .accepted)
+        case .duplicate(let id):
+            return JSONResponse.make(["status": "accepted", "eventId": .string(id), "duplicate": true], status: .accepted)
+        }
+    }
+}
