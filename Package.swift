@@ -142,6 +142,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "WebhooksTests",
+            dependencies: ["Webhooks", "CatalogModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CatalogTests",
             dependencies: ["Catalog", "CatalogModel", "StoreSQLite", "CallboardTesting"],
             swiftSettings: swiftSettings

@@ -131,12 +131,15 @@ public struct TopicStatistics: Sendable, Equatable {
     public var storedEvents: Int
     public var lastPosition: Int64?
     public var lastReceivedAt: String?
+    /// Events received in the last minute.
+    public var lastMinute: Int
 
-    public init(topic: String, storedEvents: Int, lastPosition: Int64?, lastReceivedAt: String?) {
+    public init(topic: String, storedEvents: Int, lastPosition: Int64?, lastReceivedAt: String?, lastMinute: Int = 0) {
         self.topic = topic
         self.storedEvents = storedEvents
         self.lastPosition = lastPosition
         self.lastReceivedAt = lastReceivedAt
+        self.lastMinute = lastMinute
     }
 }
 
@@ -161,6 +164,9 @@ public protocol EventLog: Sendable {
 
     /// Every known subscriber.
     func subscribers() async throws -> [SubscriberState]
+
+    /// How many stored events on a subscriber's topics lie beyond its cursor.
+    func lag(subscriber id: String) async throws -> Int
 
     /// Moves a subscriber's cursor forward (never back) and clears its last error.
     func advance(subscriber id: String, to position: Int64) async throws

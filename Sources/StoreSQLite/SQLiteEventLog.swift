@@ -124,6 +124,16 @@ public final class SQLiteEventLog: EventLog {
         }
     }
 
+    public func lag(subscriber id: String) async throws -> Int {
+        try await writer.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM subscribers s, json_each(s.topics) t
+                JOIN events e ON e.topic = t.value AND e.position > s.cursor
+                WHERE s.id = ?
+                """, arguments: [id]) ?? 0
+        }
+    }
+
     public func advance(subscriber id: String, to position: Int64) async throws {
         try await writer.write { db in try Self.advance(db, subscriber: id, to: position) }
     }
@@ -246,9 +256,14 @@ public final class SQLiteEventLog: EventLog {
 
     public func topicStatistics() async throws -> [TopicStatistics] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT topic, count(*), max(position), max(received_at) FROM events GROUP BY topic ORDER BY topic
-                """).map { TopicStatistics(topic: $0[0], storedEvents: $0[1], lastPosition: $0[2], lastReceivedAt: $0[3]) }
+            let minuteAgo = SQLiteCatalogStore.timestamp(Date.now.addingTimeInterval(-60))
+            return try Row.fetchAll(db, sql: """
+                SELECT topic, count(*), max(position), max(received_at), sum(received_at >= ?) FROM events
+                GROUP BY topic ORDER BY topic
+                """, arguments: [minuteAgo]).map {
+                TopicStatistics(topic: $0[0], storedEvents: $0[1], lastPosition: $0[2], lastReceivedAt: $0[3],
+                                lastMinute: $0[4])
+            }
         }
     }
 

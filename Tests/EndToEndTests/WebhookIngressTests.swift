@@ -261,6 +261,7 @@ import Testing
             try await inner.register(subscriber: id, topics: topics)
         }
         func subscribers() async throws -> [SubscriberState] { try await inner.subscribers() }
+        func lag(subscriber id: String) async throws -> Int { try await inner.lag(subscriber: id) }
         func advance(subscriber id: String, to position: Int64) async throws { try await inner.advance(subscriber: id, to: position) }
         func republish(_ events: [NewEvent], subscriber id: String, advancingTo position: Int64) async throws { throw Down() }
         func park(_ event: StoredEvent, subscriber id: String, attempts: Int, error: String) async throws {

@@ -42,6 +42,8 @@ struct EventsAdminRoutes<Context: RequestContext> {
                 "storedEvents": .int(Int64(entry?.storedEvents ?? 0)),
                 "lastPosition": entry?.lastPosition.map { .int($0) } ?? .null,
                 "lastReceivedAt": entry?.lastReceivedAt.map(JSONValue.string) ?? .null,
+                "receivedLastMinute": .int(Int64(entry?.lastMinute ?? 0)),
+                "ratePerSecond": .double(Double(entry?.lastMinute ?? 0) / 60),
                 "subscribers": .array(subscribers.filter { $0.topics.contains(name) }.map { .string($0.id) }),
             ]
         }
@@ -54,7 +56,7 @@ struct EventsAdminRoutes<Context: RequestContext> {
         let deadLetters = try await log.deadLetters(subscriber: nil, limit: 100_000)
         var items: [JSONValue] = []
         for subscriber in subscribers {
-            let pending = try await log.read(topics: subscriber.topics, after: subscriber.cursor, limit: 10_001).count
+            let pending = try await log.lag(subscriber: subscriber.id)
             items.append([
                 "id": .string(subscriber.id),
                 "topics": .array(subscriber.topics.map(JSONValue.string)),
