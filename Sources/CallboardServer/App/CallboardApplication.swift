@@ -42,6 +42,8 @@ public final class CallboardApplication: Sendable {
         HealthRoutes(readiness: readiness).register(on: router)
         CatalogRoutes(engine: engine).register(on: router)
         IngressRoutes(topics: ingressTopics, events: events).register(on: router)
+        let shutdownSignal = Broadcaster<Void>()
+        CatalogChangesRoute(engine: engine, shutdown: shutdownSignal).register(on: router)
         // The live tail's own feed: finished when shutdown starts, so SSE streams close at once.
         let liveFeed = Broadcaster<EventActivity>()
         let relay = Task { [events] in
@@ -72,8 +74,12 @@ public final class CallboardApplication: Sendable {
             services: [
                 .init(service: events),
                 .init(service: RetentionService(log: events.log, policy: retentionPolicy, logger: logger)),
+                .init(service: CatalogChangeRelay(engine: engine, events: events, logger: logger)),
                 .init(service: app),
-                .init(service: ReadinessService(readiness: readiness, logger: logger) { liveFeed.finish() }),
+                .init(service: ReadinessService(readiness: readiness, logger: logger) {
+                    liveFeed.finish()
+                    shutdownSignal.finish()
+                }),
             ],
             gracefulShutdownSignals: signals,
             logger: logger
