@@ -60,14 +60,11 @@ struct CatalogWriteTransaction {
 
     private mutating func insert(_ entity: PreparedEntity, provider: String) throws {
         let uid = UUID().uuidString.lowercased()
-        let statement = try db.cachedStatement(sql: """
+        try FastStatement(db, sql: """
             INSERT INTO entities (uid, ref, provider, location_key, input_hash, processed, metadata_end, final, etag, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, x'', '', ?)
-            """)
-        try statement.execute(arguments: [
-            uid, entity.ref, provider, entity.locationKey, entity.inputHash, Data(entity.processedJSON),
-            entity.metadataEnd, now,
-        ])
+            """).run(.text(uid), .text(entity.ref), .text(provider), .optionalText(entity.locationKey),
+                     .text(entity.inputHash), .blob(entity.processedJSON), .int(Int64(entity.metadataEnd)), .text(now))
         let id = db.lastInsertedRowID
         try insertSearchRows(entity.searchRows + [SearchRowBuilder.uidRow(uid)], entityID: id)
         try insertRelations(entity.relations, originID: id)
@@ -147,18 +144,19 @@ struct CatalogWriteTransaction {
     }
 
     private func insertSearchRows(_ rows: [SearchRow], entityID: Int64) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO search (entity_id, key, value, original_value) VALUES (?, ?, ?, ?)")
+        let statement = try FastStatement(
+            db, sql: "INSERT OR IGNORE INTO search (entity_id, key, value, original_value) VALUES (?, ?, ?, ?)")
         for row in rows {
-            try statement.execute(arguments: [entityID, row.key, Self.indexValue(row.value), row.originalValue])
+            try statement.run(.int(entityID), .text(row.key), row.value.map { .text($0) } ?? .emptyBlob,
+                              .optionalText(row.originalValue))
         }
     }
 
     private func insertRelations(_ relations: [StoredRelation], originID: Int64) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO relations (origin_id, source_ref, type, target_ref) VALUES (?, ?, ?, ?)")
+        let statement = try FastStatement(
+            db, sql: "INSERT OR IGNORE INTO relations (origin_id, source_ref, type, target_ref) VALUES (?, ?, ?, ?)")
         for relation in relations {
-            try statement.execute(arguments: [originID, relation.sourceRef, relation.type, relation.targetRef])
+            try statement.run(.int(originID), .text(relation.sourceRef), .text(relation.type), .text(relation.targetRef))
         }
     }
 
@@ -179,9 +177,8 @@ struct CatalogWriteTransaction {
 
     private func recordChange(_ type: CatalogChange.Kind, ref: String, uid: String, etag: String?,
                               provider: String?) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO changes (type, ref, uid, etag, provider, at) VALUES (?, ?, ?, ?, ?, ?)")
-        try statement.execute(arguments: [type.rawValue, ref, uid, etag, provider, now])
+        try FastStatement(db, sql: "INSERT INTO changes (type, ref, uid, etag, provider, at) VALUES (?, ?, ?, ?, ?, ?)")
+            .run(.text(type.rawValue), .text(ref), .text(uid), .optionalText(etag), .optionalText(provider), .text(now))
     }
 
     /// Re-stitches every dirty entity (served JSON and etag) and records `added`/`updated`
@@ -191,7 +188,7 @@ struct CatalogWriteTransaction {
             sql: "SELECT id, uid, provider, processed, metadata_end, etag FROM entities WHERE ref = ?")
         let selectRelations = try db.cachedStatement(
             sql: "SELECT DISTINCT type, target_ref FROM relations WHERE source_ref = ? ORDER BY type, target_ref")
-        let updateFinal = try db.cachedStatement(sql: "UPDATE entities SET final = ?, etag = ? WHERE id = ?")
+        let updateFinal = try FastStatement(db, sql: "UPDATE entities SET final = ?, etag = ? WHERE id = ?")
         for ref in dirty.sorted() {
             guard let row = try Row.fetchOne(select, arguments: [ref]) else { continue }
             let id: Int64 = row[0]
@@ -207,7 +204,7 @@ struct CatalogWriteTransaction {
             let stitched = Stitcher.stitch(
                 processedJSON: [UInt8](processed), metadataEnd: metadataEnd, uid: uid, relations: relations)
             guard stitched.etag != oldEtag else { continue }
-            try updateFinal.execute(arguments: [Data(stitched.json), stitched.etag, id])
+            try updateFinal.run(.blob(stitched.json), .text(stitched.etag), .int(id))
             try recordChange(added.contains(ref) ? .added : .updated, ref: ref, uid: uid, etag: stitched.etag,
                              provider: provider)
         }

@@ -18,7 +18,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         configuration.prepareDatabase { db in
             // NORMAL is durable against a process crash in WAL mode; the catalog can be rebuilt by
             // providers, unlike the event log, which uses FULL.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
         }
         if let path {
             configuration.maximumReaderCount = 8
