@@ -3,16 +3,27 @@ import Foundation
 import GRDB
 
 /// The work of one catalog write transaction: entity writes and removals with their relations,
-/// index rows and refresh keys, then stitching of every entity whose served form changed, and the
-/// change outbox. Synchronous: it runs on the database writer's thread.
+/// index rows and refresh keys, stitching, and the change outbox. Synchronous: it runs on the
+/// database writer's thread.
+///
+/// A written entity is stitched (served JSON and etag) as it is written, with the relations known
+/// at that moment. An entity whose relations change later in the transaction, because another
+/// entity names it, is marked dirty and stitched again by ``finish()``.
 struct CatalogWriteTransaction {
     let db: Database
     let now: String
     var result = MutationResult()
-    /// Refs whose served form may have changed: stitched at ``finish(provider:)``.
+    /// Refs whose relations changed after they were last stitched (or were never stitched here).
     private var dirty = Set<String>()
-    /// Refs added by this transaction (their change is `added`, not `updated`).
-    private var added = Set<String>()
+    /// Refs stitched by this transaction: the change to record unless ``finish()`` stitches again.
+    private var written: [String: PendingChange] = [:]
+
+    struct PendingChange {
+        var type: CatalogChange.Kind
+        var uid: String
+        var etag: String
+        var provider: String
+    }
 
     init(db: Database, now: String) {
         self.db = db
@@ -26,13 +37,29 @@ struct CatalogWriteTransaction {
         var provider: String
         var locationKey: String?
         var inputHash: String
+        /// The etag as served now.
+        var etag: String
     }
 
     func existing(ref: String) throws -> ExistingRow? {
         let statement = try db.cachedStatement(
-            sql: "SELECT id, uid, provider, location_key, input_hash FROM entities WHERE ref = ?")
+            sql: "SELECT id, uid, provider, location_key, input_hash, etag FROM entities WHERE ref = ?")
         guard let row = try Row.fetchOne(statement, arguments: [ref]) else { return nil }
-        return ExistingRow(id: row[0], uid: row[1], provider: row[2], locationKey: row[3], inputHash: row[4])
+        return ExistingRow(id: row[0], uid: row[1], provider: row[2], locationKey: row[3], inputHash: row[4],
+                           etag: row[5])
+    }
+
+    /// The relations served on `ref`: every stored relation whose source it is, sorted.
+    private func servedRelations(of ref: String, adding own: [StoredRelation] = []) throws -> [EntityRelation] {
+        var relations = Set<EntityRelation>()
+        let statement = try db.cachedStatement(sql: "SELECT type, target_ref FROM relations WHERE source_ref = ?")
+        for row in try Row.fetchAll(statement, arguments: [ref]) {
+            relations.insert(EntityRelation(type: row[0], targetRef: row[1]))
+        }
+        for relation in own where relation.sourceRef == ref {
+            relations.insert(EntityRelation(type: relation.type, targetRef: relation.targetRef))
+        }
+        return relations.sorted()
     }
 
     /// Writes `entity` for `provider`, taking the ref over from another provider unless that one
@@ -60,30 +87,27 @@ struct CatalogWriteTransaction {
 
     private mutating func insert(_ entity: PreparedEntity, provider: String) throws {
         let uid = UUID().uuidString.lowercased()
+        let stitched = Stitcher.stitch(
+            processedJSON: entity.processedJSON, metadataEnd: entity.metadataEnd, uid: uid,
+            relations: try servedRelations(of: entity.ref, adding: entity.relations))
         try FastStatement(db, sql: """
             INSERT INTO entities (uid, ref, provider, location_key, input_hash, processed, metadata_end, final, etag, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, x'', '', ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run(.text(uid), .text(entity.ref), .text(provider), .optionalText(entity.locationKey),
-                     .text(entity.inputHash), .blob(entity.processedJSON), .int(Int64(entity.metadataEnd)), .text(now))
+                     .text(entity.inputHash), .blob(entity.processedJSON), .int(Int64(entity.metadataEnd)),
+                     .blob(stitched.json), .text(stitched.etag), .text(now))
         let id = db.lastInsertedRowID
         try insertSearchRows(entity.searchRows + [SearchRowBuilder.uidRow(uid)], entityID: id)
         try insertRelations(entity.relations, originID: id)
         try insertRefreshKeys(entity.refreshKeys, entityID: id)
-        for relation in entity.relations { dirty.insert(relation.sourceRef) }
-        dirty.insert(entity.ref)
-        added.insert(entity.ref)
+        for relation in entity.relations where relation.sourceRef != entity.ref { dirty.insert(relation.sourceRef) }
+        dirty.remove(entity.ref)
+        written[entity.ref] = PendingChange(type: .added, uid: uid, etag: stitched.etag, provider: provider)
         result.added += 1
     }
 
     private mutating func update(_ existing: ExistingRow, with entity: PreparedEntity, provider: String,
                                  locationKey: String?) throws {
-        let statement = try db.cachedStatement(sql: """
-            UPDATE entities SET provider = ?, location_key = ?, input_hash = ?, processed = ?, metadata_end = ?,
-                updated_at = ? WHERE id = ?
-            """)
-        try statement.execute(arguments: [
-            provider, locationKey, entity.inputHash, Data(entity.processedJSON), entity.metadataEnd, now, existing.id,
-        ])
         // Index rows: replace only what differs.
         var oldRows = Set<SearchRow>()
         for row in try Row.fetchAll(
@@ -114,7 +138,21 @@ struct CatalogWriteTransaction {
         for relation in addedRelations { dirty.insert(relation.sourceRef) }
         try db.execute(sql: "DELETE FROM refresh_keys WHERE entity_id = ?", arguments: [existing.id])
         try insertRefreshKeys(entity.refreshKeys, entityID: existing.id)
-        dirty.insert(entity.ref)
+        let stitched = Stitcher.stitch(
+            processedJSON: entity.processedJSON, metadataEnd: entity.metadataEnd, uid: existing.uid,
+            relations: try servedRelations(of: entity.ref))
+        try FastStatement(db, sql: """
+            UPDATE entities SET provider = ?, location_key = ?, input_hash = ?, processed = ?, metadata_end = ?,
+                final = ?, etag = ?, updated_at = ? WHERE id = ?
+            """).run(.text(provider), .optionalText(locationKey), .text(entity.inputHash), .blob(entity.processedJSON),
+                     .int(Int64(entity.metadataEnd)), .blob(stitched.json), .text(stitched.etag), .text(now),
+                     .int(existing.id))
+        dirty.remove(entity.ref)
+        if let earlier = written[entity.ref] {
+            written[entity.ref] = PendingChange(type: earlier.type, uid: existing.uid, etag: stitched.etag, provider: provider)
+        } else if stitched.etag != existing.etag {
+            written[entity.ref] = PendingChange(type: .updated, uid: existing.uid, etag: stitched.etag, provider: provider)
+        }
         result.updated += 1
     }
 
@@ -129,7 +167,7 @@ struct CatalogWriteTransaction {
         try db.execute(sql: "DELETE FROM entities WHERE id = ?", arguments: [id])
         try recordChange(.removed, ref: ref, uid: uid, etag: nil, provider: provider)
         dirty.remove(ref)
-        added.remove(ref)
+        written.removeValue(forKey: ref)
         result.removed += 1
     }
 
@@ -181,13 +219,11 @@ struct CatalogWriteTransaction {
             .run(.text(type.rawValue), .text(ref), .text(uid), .optionalText(etag), .optionalText(provider), .text(now))
     }
 
-    /// Re-stitches every dirty entity (served JSON and etag) and records `added`/`updated`
-    /// changes for those whose etag changed.
+    /// Re-stitches every dirty entity, then records the `added` / `updated` changes of this
+    /// transaction (one per entity, with its final etag).
     mutating func finish() throws {
         let select = try db.cachedStatement(
             sql: "SELECT id, uid, provider, processed, metadata_end, etag FROM entities WHERE ref = ?")
-        let selectRelations = try db.cachedStatement(
-            sql: "SELECT DISTINCT type, target_ref FROM relations WHERE source_ref = ? ORDER BY type, target_ref")
         let updateFinal = try FastStatement(db, sql: "UPDATE entities SET final = ?, etag = ? WHERE id = ?")
         for ref in dirty.sorted() {
             guard let row = try Row.fetchOne(select, arguments: [ref]) else { continue }
@@ -197,19 +233,19 @@ struct CatalogWriteTransaction {
             let processed: Data = row[3]
             let metadataEnd: Int = row[4]
             let oldEtag: String = row[5]
-            var relations: [EntityRelation] = []
-            for relationRow in try Row.fetchAll(selectRelations, arguments: [ref]) {
-                relations.append(EntityRelation(type: relationRow[0], targetRef: relationRow[1]))
-            }
             let stitched = Stitcher.stitch(
-                processedJSON: [UInt8](processed), metadataEnd: metadataEnd, uid: uid, relations: relations)
+                processedJSON: [UInt8](processed), metadataEnd: metadataEnd, uid: uid,
+                relations: try servedRelations(of: ref))
             guard stitched.etag != oldEtag else { continue }
             try updateFinal.run(.blob(stitched.json), .text(stitched.etag), .int(id))
-            try recordChange(added.contains(ref) ? .added : .updated, ref: ref, uid: uid, etag: stitched.etag,
-                             provider: provider)
+            let type = written[ref]?.type ?? .updated
+            written[ref] = PendingChange(type: type, uid: uid, etag: stitched.etag, provider: provider)
+        }
+        for (ref, change) in written.sorted(by: { $0.key < $1.key }) {
+            try recordChange(change.type, ref: ref, uid: change.uid, etag: change.etag, provider: change.provider)
         }
         dirty.removeAll()
-        added.removeAll()
+        written.removeAll()
         try pruneChanges()
     }
 

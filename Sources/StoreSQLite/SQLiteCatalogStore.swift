@@ -45,10 +45,10 @@ public final class SQLiteCatalogStore: CatalogStore {
                 var tx = CatalogWriteTransaction(db: db, now: Self.timestamp())
                 var owned: [String: CatalogWriteTransaction.ExistingRow] = [:]
                 let ownedStatement = try db.cachedStatement(
-                    sql: "SELECT id, uid, ref, location_key, input_hash FROM entities WHERE provider = ?")
+                    sql: "SELECT id, uid, ref, location_key, input_hash, etag FROM entities WHERE provider = ?")
                 for row in try Row.fetchAll(ownedStatement, arguments: [provider]) {
                     owned[row[2]] = CatalogWriteTransaction.ExistingRow(
-                        id: row[0], uid: row[1], provider: provider, locationKey: row[3], inputHash: row[4])
+                        id: row[0], uid: row[1], provider: provider, locationKey: row[3], inputHash: row[4], etag: row[5])
                 }
                 var seen = Set<String>()
                 var applied: [String] = []
@@ -136,13 +136,13 @@ public final class SQLiteCatalogStore: CatalogStore {
     private static func reprocess(ref: String, tx: inout CatalogWriteTransaction,
                                   prepare: PrepareEntity) throws -> Bool {
         guard let row = try Row.fetchOne(tx.db, sql: """
-            SELECT id, uid, provider, location_key, input_hash, processed FROM entities WHERE ref = ?
+            SELECT id, uid, provider, location_key, input_hash, processed, etag FROM entities WHERE ref = ?
             """, arguments: [ref])
         else { return false }
         let processed: Data = row[5]
         let entity = try Entity(json: JSONParser.parse(processed))
         let existing = CatalogWriteTransaction.ExistingRow(
-            id: row[0], uid: row[1], provider: row[2], locationKey: row[3], inputHash: row[4])
+            id: row[0], uid: row[1], provider: row[2], locationKey: row[3], inputHash: row[4], etag: row[6])
         let hashed = HashedEntity(
             deferred: DeferredEntity(entity: entity, locationKey: existing.locationKey), ref: ref,
             inputHash: existing.inputHash)
