@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+// The catalog benchmark suite (package-benchmark). A separate package so that the main package's
+// build and CI do not pull in the benchmark tooling. Run it with `Benchmarks/run`.
+import PackageDescription
+
+let package = Package(
+    name: "CallboardBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Callboard", path: ".."),
+        // MallocInterposer only: the RuntimeInterposer default trait pulls in swift-runtime-interposer
+        // (Linux, Swift 6.3) for ARC statistics, which these benchmarks do not use.
+        // ordo-one/package-benchmark, under the name it has had since its rename (the old URL and
+        // identifier still resolve to the same repository but print a deprecation warning).
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1",
+                 traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "CatalogBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Catalog", package: "Callboard"),
+                .product(name: "StoreSQLite", package: "Callboard"),
+                .product(name: "CatalogModel", package: "Callboard"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "CatalogBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        // Timing sections for profiling the write path (see the file's header); not a benchmark.
+        // Shares the generator and baseline with the benchmarks through symlinks.
+        .executableTarget(
+            name: "CatalogProfile",
+            dependencies: [
+                .product(name: "Catalog", package: "Callboard"),
+                .product(name: "StoreSQLite", package: "Callboard"),
+                .product(name: "CatalogModel", package: "Callboard"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/CatalogProfile"
+        ),
+    ]
+)
