@@ -42,15 +42,10 @@ public final class CallboardApplication: Sendable {
         HealthRoutes(readiness: readiness).register(on: router)
         CatalogRoutes(engine: engine).register(on: router)
         IngressRoutes(topics: ingressTopics, events: events).register(on: router)
+        // Finished when shutdown starts, so that SSE streams close at once.
         let shutdownSignal = Broadcaster<Void>()
         CatalogChangesRoute(engine: engine, shutdown: shutdownSignal).register(on: router)
-        // The live tail's own feed: finished when shutdown starts, so SSE streams close at once.
-        let liveFeed = Broadcaster<EventActivity>()
-        let relay = Task { [events] in
-            for await activity in events.activity.subscribe() { liveFeed.send(activity) }
-        }
-        defer { relay.cancel() }
-        EventsAdminRoutes(events: events, ingressTopics: ingressTopics.keys.sorted(), liveFeed: liveFeed)
+        EventsAdminRoutes(events: events, ingressTopics: ingressTopics.keys.sorted(), shutdown: shutdownSignal)
             .register(on: router)
         let listen = configuration.backend.listen
         let app = Application(
@@ -76,10 +71,7 @@ public final class CallboardApplication: Sendable {
                 .init(service: RetentionService(log: events.log, policy: retentionPolicy, logger: logger)),
                 .init(service: CatalogChangeRelay(engine: engine, events: events, logger: logger)),
                 .init(service: app),
-                .init(service: ReadinessService(readiness: readiness, logger: logger) {
-                    liveFeed.finish()
-                    shutdownSignal.finish()
-                }),
+                .init(service: ReadinessService(readiness: readiness, logger: logger) { shutdownSignal.finish() }),
             ],
             gracefulShutdownSignals: signals,
             logger: logger

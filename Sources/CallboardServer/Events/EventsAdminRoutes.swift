@@ -8,8 +8,8 @@ struct EventsAdminRoutes<Context: RequestContext> {
     let events: DurableEventsService
     /// Configured ingress topics.
     let ingressTopics: [String]
-    /// The live tail's feed; finished at shutdown so streams close at once.
-    let liveFeed: Broadcaster<EventActivity>
+    /// Finished at shutdown, which ends every live stream at once.
+    let shutdown: Broadcaster<Void>
 
     var log: any EventLog { events.log }
 
@@ -112,11 +112,21 @@ struct EventsAdminRoutes<Context: RequestContext> {
     }
 
     @Sendable func stream(_ request: Request, context: Context) async throws -> Response {
-        let activity = liveFeed.subscribe()
-        let (messages, continuation) = AsyncStream<SSEMessage>.makeStream()
-        Task {
+        let activity = events.activity.subscribe()
+        let stopped = shutdown.subscribe()
+        let (messages, continuation) = AsyncStream<SSEMessage>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let forward = Task {
             for await item in activity { continuation.yield(Self.message(item)) }
             continuation.finish()
+        }
+        let closer = Task {
+            for await _ in stopped {}
+            forward.cancel()
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in
+            forward.cancel()
+            closer.cancel()
         }
         return ServerSentEvents.response(messages)
     }
