@@ -184,6 +184,9 @@ public protocol EventLog: Sendable {
     /// Pauses or resumes a subscriber; false when unknown.
     func setPaused(subscriber id: String, paused: Bool) async throws -> Bool
 
+    /// How many dead letters each subscriber has (subscribers without any are absent).
+    func deadLetterCounts() async throws -> [String: Int]
+
     /// Dead letters, oldest first, optionally of one subscriber.
     func deadLetters(subscriber id: String?, limit: Int) async throws -> [DeadLetter]
 

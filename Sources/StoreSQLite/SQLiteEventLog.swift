@@ -198,6 +198,16 @@ public final class SQLiteEventLog: EventLog {
         }
     }
 
+    public func deadLetterCounts() async throws -> [String: Int] {
+        try await writer.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT subscriber, count(*) FROM dead_letters GROUP BY subscriber") {
+                counts[row[0]] = row[1]
+            }
+            return counts
+        }
+    }
+
     public func requestReplay(deadLetter id: Int64?, subscriber: String?) async throws -> Int {
         try await writer.write { db in
             if let id {

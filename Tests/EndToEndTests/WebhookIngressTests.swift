@@ -276,6 +276,7 @@ import Testing
             try await inner.requestReplay(deadLetter: id, subscriber: subscriber)
         }
         func deleteDeadLetter(id: Int64) async throws -> Bool { try await inner.deleteDeadLetter(id: id) }
+        func deadLetterCounts() async throws -> [String: Int] { try await inner.deadLetterCounts() }
         func replayFailed(deadLetter id: Int64, attempts: Int, error: String) async throws {
             try await inner.replayFailed(deadLetter: id, attempts: attempts, error: error)
         }

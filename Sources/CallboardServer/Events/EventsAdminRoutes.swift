@@ -53,7 +53,7 @@ struct EventsAdminRoutes<Context: RequestContext> {
     @Sendable func subscriptions(_ request: Request, context: Context) async throws -> Response {
         let subscribers = try await log.subscribers()
         let tail = try await log.tail()
-        let deadLetters = try await log.deadLetters(subscriber: nil, limit: 100_000)
+        let deadLetters = try await log.deadLetterCounts()
         var items: [JSONValue] = []
         for subscriber in subscribers {
             let pending = try await log.lag(subscriber: subscriber.id)
@@ -66,7 +66,7 @@ struct EventsAdminRoutes<Context: RequestContext> {
                 "paused": .bool(subscriber.paused),
                 "lastError": subscriber.lastError.map(JSONValue.string) ?? .null,
                 "lastSeenAt": .string(subscriber.lastSeenAt),
-                "deadLetters": .int(Int64(deadLetters.filter { $0.subscriberID == subscriber.id }.count)),
+                "deadLetters": .int(Int64(deadLetters[subscriber.id] ?? 0)),
             ])
         }
         return JSONResponse.make(.array(items))
