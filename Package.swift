@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "Events", targets: ["Events"]),
         .library(name: "Webhooks", targets: ["Webhooks"]),
+        .library(name: "UrlReader", targets: ["UrlReader"]),
         .library(name: "StoreSQLite", targets: ["StoreSQLite"]),
         .library(name: "CallboardServer", targets: ["CallboardServer"]),
         .library(name: "CallboardTesting", targets: ["CallboardTesting"]),
@@ -59,6 +60,15 @@ let package = Package(
                 "Events",
                 "CatalogModel",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "UrlReader",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -145,6 +155,11 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: ["Webhooks", "CatalogModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UrlReaderTests",
+            dependencies: ["UrlReader", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

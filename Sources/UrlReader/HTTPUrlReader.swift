@@ -1,0 +1,128 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Reads http(s) URLs allowed by `backend.reading.allow` (SPEC §6), with a timeout, a size cap,
+/// conditional requests (`If-None-Match`, `If-Modified-Since`) and redirects followed by hand so
+/// that every hop is checked against the allow-list and the address policy again.
+public final class HTTPUrlReader: UrlReaderService {
+    public let allowList: ReadingAllowList
+    public let timeout: Duration
+    public let maxBytes: Int
+    public let maxRedirects: Int
+    private let client: HTTPClient
+
+    public init(allowList: ReadingAllowList, timeout: Duration = .seconds(30), maxBytes: Int = 32 * 1024 * 1024,
+                maxRedirects: Int = 5) {
+        self.allowList = allowList
+        self.timeout = timeout
+        self.maxBytes = maxBytes
+        self.maxRedirects = maxRedirects
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Closes the HTTP client's connections.
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    /// Describes a URL without credentials or query (for errors and logs).
+    static func describe(_ url: URL) -> String {
+        "\(url.scheme ?? "?")://\(url.host ?? "?")\(url.port.map { ":\($0)" } ?? "")\(url.path)"
+    }
+
+    /// Throws unless `url` may be read: http(s), allowed by a rule, and not resolving to a
+    /// sensitive address unless the rule names that host explicitly.
+    func check(_ url: URL) throws {
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw UrlReaderError(.notAllowed, "Reading from '\(Self.describe(url))' is not allowed: only http and https URLs can be read")
+        }
+        guard let rule = allowList.rule(for: url), let host = url.host?.lowercased() else {
+            throw UrlReaderError(.notAllowed,
+                "Reading from '\(Self.describe(url))' is not allowed; add its host to backend.reading.allow")
+        }
+        // Only a rule that names a sensitive host itself (`127.0.0.1:8000-9000`, `localhost`)
+        // allows it; any other host must not resolve to one (DNS pointing inwards).
+        if rule.isExplicit && rule.host == host && AddressPolicy.isSensitive(host) { return }
+        let addresses = AddressPolicy.isSensitive(host) ? [host] : AddressPolicy.resolve(host)
+        if addresses.contains(where: AddressPolicy.isSensitive) {
+            throw UrlReaderError(.notAllowed,
+                "Reading from '\(Self.describe(url))' is not allowed: it resolves to a loopback, link-local or metadata address; name that host explicitly in backend.reading.allow to allow it")
+        }
+    }
+
+    public func readUrl(_ url: String, etag: String?, lastModifiedAfter: Date?) async throws -> ReadUrlResponse {
+        guard var current = URL(string: url) else {
+            throw UrlReaderError(.notAllowed, "'\(url.prefix(200))' is not a valid URL")
+        }
+        var hops = 0
+        while true {
+            try check(current)
+            var request = HTTPClientRequest(url: current.absoluteString)
+            request.method = .GET
+            if let etag { request.headers.add(name: "If-None-Match", value: etag) }
+            if let lastModifiedAfter {
+                request.headers.add(name: "If-Modified-Since", value: Self.httpDate(lastModifiedAfter))
+            }
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+                    + timeout.components.attoseconds / 1_000_000_000))
+            } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
+                || error == .connectTimeout {
+                throw UrlReaderError(.timeout, "Reading '\(Self.describe(current))' timed out after \(timeout)")
+            } catch {
+                throw UrlReaderError(.failed, "Reading '\(Self.describe(current))' failed: \(error)")
+            }
+            let status = Int(response.status.code)
+            switch status {
+            case 304:
+                throw UrlReaderError(.notModified, "'\(Self.describe(current))' is not modified")
+            case 404:
+                throw UrlReaderError(.notFound, "'\(Self.describe(current))' was not found (404)")
+            case 300...399:
+                hops += 1
+                guard hops <= maxRedirects, let location = response.headers.first(name: "location"),
+                    let next = URL(string: location, relativeTo: current)?.absoluteURL
+                else {
+                    throw UrlReaderError(.failed, "Reading '\(Self.describe(current))' gave a redirect that cannot be followed")
+                }
+                current = next
+                continue
+            case 200...299:
+                let body: ByteBuffer
+                do {
+                    body = try await response.body.collect(upTo: maxBytes)
+                } catch is NIOTooManyBytesError {
+                    throw UrlReaderError(.tooLarge, "'\(Self.describe(current))' is larger than \(maxBytes) bytes")
+                } catch {
+                    throw UrlReaderError(.failed, "Reading '\(Self.describe(current))' failed: \(error)")
+                }
+                return ReadUrlResponse(
+                    bytes: Array(body.readableBytesView), etag: response.headers.first(name: "etag"),
+                    lastModifiedAt: response.headers.first(name: "last-modified").flatMap(Self.parseHTTPDate))
+            default:
+                throw UrlReaderError(.failed, "Reading '\(Self.describe(current))' answered HTTP \(status)")
+            }
+        }
+    }
+
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text)
+    }
+}
