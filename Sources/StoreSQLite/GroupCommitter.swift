@@ -1,3 +1,4 @@
+import Dispatch
 import Events
 import GRDB
 import Synchronization
@@ -16,6 +17,9 @@ final class GroupCommitter: Sendable {
     private let state = Mutex(State())
     private let commit: @Sendable (Database, [[NewEvent]]) throws -> [[AppendOutcome]]
     private let writer: any DatabaseWriter
+    /// Runs the flush loop: blocking writes belong on a thread of their own, not on the
+    /// cooperative pool, and a plain queue hop is cheaper than a task plus GRDB's async bridge.
+    private let queue = DispatchQueue(label: "callboard.event-log.group-commit")
 
     /// - Parameter commit: writes all requests in one transaction on the writer's thread and
     ///   returns each request's outcomes.
@@ -33,15 +37,15 @@ final class GroupCommitter: Sendable {
                 return true
             }
             if startFlushing {
-                // The flusher outlives this caller's request: it keeps committing until the queue
-                // is empty, then ends. Only one runs at a time (guarded by `flushing`).
-                Task { await self.flush() }
+                // The flusher outlives this caller's request: it keeps committing until nothing is
+                // pending, then ends. Only one runs at a time (guarded by `flushing`).
+                queue.async { self.flush() }
             }
         }
     }
 
-    /// Commits queued requests until none are left; the writes run on GRDB's writer queue.
-    private func flush() async {
+    /// Commits queued requests until none are left (on ``queue``).
+    private func flush() {
         while true {
             let batch = state.withLock { state -> [(events: [NewEvent], waiter: Waiter)] in
                 if state.pending.isEmpty {
@@ -54,7 +58,7 @@ final class GroupCommitter: Sendable {
             guard !batch.isEmpty else { return }
             do {
                 let requests = batch.map(\.events)
-                let outcomes = try await writer.write { [commit] db in try commit(db, requests) }
+                let outcomes = try writer.write { db in try commit(db, requests) }
                 for (request, outcome) in zip(batch, outcomes) { request.waiter.resume(returning: outcome) }
             } catch {
                 for request in batch { request.waiter.resume(throwing: error) }
