@@ -6,6 +6,7 @@ import Events
 import CatalogModel
 import Foundation
 import Logging
+import UrlReader
 import NIOCore
 @_exported import enum NIOHTTP1.HTTPMethod
 
@@ -95,18 +96,7 @@ public struct LiveServer: Sendable {
 
     /// Percent-encodes a query parameter value.
     public static func encode(_ value: String) -> String {
-        var out = ""
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.append(Character(Unicode.Scalar(byte)))
-            default:
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return out
+        URLTemplate.encodeSegment(value)
     }
 
     /// The target of a `link: <…>; rel="next"` header.
@@ -120,10 +110,4 @@ public struct LiveServer: Sendable {
 
     public func get(_ path: String) async throws -> Reply { try await request(.GET, path) }
     public func post(_ path: String, body: String) async throws -> Reply { try await request(.POST, path, body: body) }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
 }

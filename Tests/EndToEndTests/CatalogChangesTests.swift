@@ -60,7 +60,7 @@ import Testing
                 seen.withLock { $0.append(event.eventPayload) }
             }
             try await provider.apply(.delta(added: F.deferred([F.component("a")]), removed: []))
-            for _ in 0..<300 where seen.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<1000 where seen.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
             let first = try #require(seen.withLock { $0.first })
             #expect(first["type"] == "added")
             #expect(first["entityRef"] == "component:default/a")

@@ -27,7 +27,7 @@ import Testing
 
     /// Polls `condition` (bounded) until it holds.
     func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<300 {
+        for _ in 0..<1000 {
             if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -40,7 +40,7 @@ import Testing
 
         /// Waits (bounded) until `count` events arrived.
         func wait(for count: Int) async throws {
-            for _ in 0..<500 where all.count < count {
+            for _ in 0..<1000 where all.count < count {
                 try await Task.sleep(for: .milliseconds(10))
             }
         }

@@ -1,6 +1,7 @@
 import Catalog
 import HTTPTypes
 import Hummingbird
+import UrlReader
 
 /// Backstage's catalog REST API, mounted at `/api/catalog`.
 struct CatalogRoutes<Context: RequestContext> {
@@ -50,29 +51,12 @@ struct CatalogRoutes<Context: RequestContext> {
         var pairs: [String] = []
         for (key, value) in request.uri.queryParameters
         where replacing[String(key)] == nil && !removing.contains(String(key)) {
-            pairs.append("\(key)=\(percentEncode(String(value)))")
+            pairs.append("\(key)=\(URLTemplate.encodeSegment(String(value)))")
         }
         for (key, value) in replacing.sorted(by: { $0.key < $1.key }) {
-            pairs.append("\(key)=\(percentEncode(value))")
+            pairs.append("\(key)=\(URLTemplate.encodeSegment(value))")
         }
         return request.uri.path + (pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&"))
-    }
-
-    static func percentEncode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.append(Character(Unicode.Scalar(byte)))
-            default:
-                out.append("%")
-                out.append(String(byte >> 4, radix: 16, uppercase: true))
-                out.append(String(byte & 0x0F, radix: 16, uppercase: true))
-            }
-        }
-        return out
     }
 
     @Sendable func queryEntities(_ request: Request, context: Context) async throws -> Response {
