@@ -3,7 +3,7 @@
 // under Benchmarks/). Usage:
 //
 //   swift build -c release --package-path Benchmarks --product CatalogProfile
-//   Benchmarks/.build/release/CatalogProfile [phases] [--count N] [--keep catalog.sqlite] [--block-pool-thread]
+//   Benchmarks/.build/release/CatalogProfile [phases] [--count N] [--keep catalog.sqlite] [--block-pool-thread] [--page-size N]
 //
 // phases (default: all): prepare, baseline, initial, unchanged, onepct, delta
 // (unchanged, onepct and delta run on the catalog that initial loaded).
@@ -16,6 +16,12 @@ import StoreSQLite
 var arguments = Array(CommandLine.arguments.dropFirst())
 var count = 100_000
 var keepPath: String?
+// `--page-size N`: create the catalog database with this page size before the store opens it.
+var pageSize: Int?
+if let index = arguments.firstIndex(of: "--page-size"), index + 1 < arguments.count {
+    pageSize = Int(arguments[index + 1])!
+    arguments.removeSubrange(index...(index + 1))
+}
 if let index = arguments.firstIndex(of: "--keep"), index + 1 < arguments.count {
     keepPath = arguments[index + 1]
     arguments.removeSubrange(index...(index + 1))
@@ -110,6 +116,13 @@ if !phases.isDisjoint(with: ["initial", "unchanged", "onepct", "delta"]) {
     let dir = try scratch()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = keepPath ?? dir.appendingPathComponent("catalog.sqlite").path
+    if let pageSize {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = \(pageSize); CREATE TABLE page_size_probe(x); DROP TABLE page_size_probe")
+        }
+        try queue.close()
+    }
     let store = try SQLiteCatalogStore(path: path)
     var logger = Logger(label: "profile")
     logger.logLevel = .warning
