@@ -14,25 +14,13 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     /// Opens (creating if needed) the catalog database at `path`, or an in-memory one for `nil`.
     public init(path: String?) throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            // NORMAL is durable against a process crash in WAL mode; the catalog can be rebuilt by
-            // providers, unlike the event log, which uses FULL.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
-        }
-        if let path {
-            configuration.maximumReaderCount = 8
-            writer = try DatabasePool(path: path, configuration: configuration)
-        } else {
-            writer = try DatabaseQueue(configuration: configuration)
-        }
-        try CatalogSchema.migrator().migrate(writer)
+        // NORMAL is durable against a process crash in WAL mode; the catalog can be rebuilt by
+        // providers, unlike the event log, which uses FULL.
+        writer = try SQLiteDatabase.open(
+            path: path, pragmas: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY",
+            migrator: CatalogSchema.migrator())
     }
 
-    /// An ISO-8601 UTC timestamp with milliseconds; such strings sort in time order.
-    static func timestamp(_ date: Date = .now) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
 
     // MARK: - Writes
 
@@ -42,7 +30,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         source.start(batches)
         do {
             return try await writer.write { db in
-                var tx = CatalogWriteTransaction(db: db, now: Self.timestamp())
+                var tx = CatalogWriteTransaction(db: db, now: SQLiteDatabase.timestamp())
                 var owned: [String: CatalogWriteTransaction.ExistingRow] = [:]
                 let ownedStatement = try db.cachedStatement(
                     sql: "SELECT id, uid, ref, location_key, input_hash, etag FROM entities WHERE provider = ?")
@@ -85,7 +73,7 @@ public final class SQLiteCatalogStore: CatalogStore {
     public func applyDelta(provider: String, added: [PreparedEntity], rejected: [EntityRejection],
                            removed: [String]) async throws -> MutationResult {
         try await writer.write { db in
-            var tx = CatalogWriteTransaction(db: db, now: Self.timestamp())
+            var tx = CatalogWriteTransaction(db: db, now: SQLiteDatabase.timestamp())
             tx.result.rejected = rejected
             let addedRefs = Set(added.map(\.ref))
             for ref in removed where !addedRefs.contains(ref) {
@@ -115,7 +103,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                 SELECT DISTINCT e.ref FROM refresh_keys k JOIN entities e ON e.id = k.entity_id
                 WHERE k.key IN (\(placeholders))
                 """, arguments: StatementArguments(keys))
-            var tx = CatalogWriteTransaction(db: db, now: Self.timestamp())
+            var tx = CatalogWriteTransaction(db: db, now: SQLiteDatabase.timestamp())
             for ref in refs { try Self.reprocess(ref: ref, tx: &tx, prepare: prepare) }
             try tx.finish()
             return refs.count
@@ -124,7 +112,7 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     public func refresh(entityRef: String, prepare: @escaping PrepareEntity) async throws -> Bool {
         try await writer.write { db in
-            var tx = CatalogWriteTransaction(db: db, now: Self.timestamp())
+            var tx = CatalogWriteTransaction(db: db, now: SQLiteDatabase.timestamp())
             let found = try Self.reprocess(ref: entityRef, tx: &tx, prepare: prepare)
             try tx.finish()
             return found
@@ -156,7 +144,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         try await writer.write { db in
             let known = try String.fetchAll(db, sql: "SELECT DISTINCT provider FROM entities UNION SELECT name FROM providers")
             var removed: [String: Int] = [:]
-            var tx = CatalogWriteTransaction(db: db, now: Self.timestamp())
+            var tx = CatalogWriteTransaction(db: db, now: SQLiteDatabase.timestamp())
             for provider in known where !providers.contains(provider) {
                 let rows = try Row.fetchAll(db, sql: "SELECT id, ref, uid FROM entities WHERE provider = ?",
                                             arguments: [provider])
@@ -178,7 +166,7 @@ public final class SQLiteCatalogStore: CatalogStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT id, ref, provider FROM entities WHERE uid = ?",
                                              arguments: [uid])
             else { return false }
-            var tx = CatalogWriteTransaction(db: db, now: Self.timestamp())
+            var tx = CatalogWriteTransaction(db: db, now: SQLiteDatabase.timestamp())
             try tx.remove(id: row[0], ref: row[1], uid: uid, provider: row[2])
             try tx.finish()
             return true

@@ -12,19 +12,10 @@ public final class SQLiteEventLog: EventLog {
 
     /// Opens (creating if needed) the event log at `path`, or an in-memory one for `nil`.
     public init(path: String?) throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        if let path {
-            configuration.maximumReaderCount = 8
-            writer = try DatabasePool(path: path, configuration: configuration)
-        } else {
-            writer = try DatabaseQueue(configuration: configuration)
-        }
-        try EventLogSchema.migrator().migrate(writer)
+        writer = try SQLiteDatabase.open(
+            path: path, pragmas: "PRAGMA synchronous = FULL", migrator: EventLogSchema.migrator())
         committer = GroupCommitter(writer: writer) { db, requests in
-            let now = SQLiteCatalogStore.timestamp()
+            let now = SQLiteDatabase.timestamp()
             return try requests.map { events in try events.map { try Self.insert($0, db: db, now: now) } }
         }
     }
@@ -104,7 +95,7 @@ public final class SQLiteEventLog: EventLog {
 
     public func register(subscriber id: String, topics: [String]) async throws -> SubscriberState {
         try await writer.write { db in
-            let now = SQLiteCatalogStore.timestamp()
+            let now = SQLiteDatabase.timestamp()
             try db.execute(sql: """
                 INSERT INTO subscribers (id, topics, cursor, last_seen_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET topics = excluded.topics, last_seen_at = excluded.last_seen_at
@@ -141,12 +132,12 @@ public final class SQLiteEventLog: EventLog {
     static func advance(_ db: Database, subscriber id: String, to position: Int64) throws {
         try db.cachedStatement(sql: """
             UPDATE subscribers SET cursor = max(cursor, ?), last_error = NULL, last_seen_at = ? WHERE id = ?
-            """).execute(arguments: [position, SQLiteCatalogStore.timestamp(), id])
+            """).execute(arguments: [position, SQLiteDatabase.timestamp(), id])
     }
 
     public func republish(_ events: [NewEvent], subscriber id: String, advancingTo position: Int64) async throws {
         try await writer.write { db in
-            let now = SQLiteCatalogStore.timestamp()
+            let now = SQLiteDatabase.timestamp()
             for event in events { _ = try Self.insert(event, db: db, now: now) }
             try Self.advance(db, subscriber: id, to: position)
         }
@@ -157,7 +148,7 @@ public final class SQLiteEventLog: EventLog {
             try db.execute(sql: """
                 INSERT INTO dead_letters (subscriber, event_position, attempts, last_error, failed_at)
                 VALUES (?, ?, ?, ?, ?)
-                """, arguments: [id, event.position, attempts, error, SQLiteCatalogStore.timestamp()])
+                """, arguments: [id, event.position, attempts, error, SQLiteDatabase.timestamp()])
             try Self.advance(db, subscriber: id, to: event.position)
             try db.execute(sql: "UPDATE subscribers SET last_error = ? WHERE id = ?", arguments: [error, id])
         }
@@ -233,7 +224,7 @@ public final class SQLiteEventLog: EventLog {
         try await writer.write { db in
             try db.execute(sql: """
                 UPDATE dead_letters SET replay_requested = 0, attempts = ?, last_error = ?, failed_at = ? WHERE id = ?
-                """, arguments: [attempts, error, SQLiteCatalogStore.timestamp(), id])
+                """, arguments: [attempts, error, SQLiteDatabase.timestamp(), id])
         }
     }
 
@@ -266,7 +257,7 @@ public final class SQLiteEventLog: EventLog {
 
     public func topicStatistics() async throws -> [TopicStatistics] {
         try await writer.read { db in
-            let minuteAgo = SQLiteCatalogStore.timestamp(Date.now.addingTimeInterval(-60))
+            let minuteAgo = SQLiteDatabase.timestamp(Date.now.addingTimeInterval(-60))
             return try Row.fetchAll(db, sql: """
                 SELECT topic, count(*), max(position), max(received_at), sum(received_at >= ?) FROM events
                 GROUP BY topic ORDER BY topic
@@ -281,7 +272,7 @@ public final class SQLiteEventLog: EventLog {
         try await writer.write { db in
             var report = RetentionReport()
             let now = Date.now
-            let staleBefore = SQLiteCatalogStore.timestamp(now.addingTimeInterval(-Self.seconds(policy.staleSubscriberAfter)))
+            let staleBefore = SQLiteDatabase.timestamp(now.addingTimeInterval(-Self.seconds(policy.staleSubscriberAfter)))
             report.staleSubscribersDropped = try String.fetchAll(
                 db, sql: "SELECT id FROM subscribers WHERE last_seen_at < ? ORDER BY id", arguments: [staleBefore])
             try db.execute(sql: "DELETE FROM subscribers WHERE last_seen_at < ?", arguments: [staleBefore])
@@ -295,7 +286,7 @@ public final class SQLiteEventLog: EventLog {
                             WHERE t.value = events.topic AND s.cursor < events.position)
                 AND position NOT IN (SELECT event_position FROM dead_letters)
                 """
-            let oldBefore = SQLiteCatalogStore.timestamp(now.addingTimeInterval(-Self.seconds(policy.maxAge)))
+            let oldBefore = SQLiteDatabase.timestamp(now.addingTimeInterval(-Self.seconds(policy.maxAge)))
             try db.execute(sql: "DELETE FROM events WHERE received_at < ? AND \(passed)", arguments: [oldBefore])
             report.eventsDeleted += db.changesCount
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
