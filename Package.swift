@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "CallboardConfig", targets: ["CallboardConfig"]),
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "Events", targets: ["Events"]),
+        .library(name: "ModuleAPI", targets: ["ModuleAPI"]),
         .library(name: "Webhooks", targets: ["Webhooks"]),
         .library(name: "UrlReader", targets: ["UrlReader"]),
         .library(name: "StoreSQLite", targets: ["StoreSQLite"]),
@@ -55,9 +56,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ModuleAPI",
+            dependencies: [
+                "CallboardConfig",
+                "Catalog",
+                "Events",
+                "UrlReader",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Webhooks",
             dependencies: [
                 "Events",
+                "ModuleAPI",
                 "CatalogModel",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -100,6 +113,7 @@ let package = Package(
                 "CallboardConfig",
                 "CatalogModel",
                 "Events",
+                "ModuleAPI",
                 "StoreSQLite",
                 "UrlReader",
                 "Webhooks",
@@ -128,6 +142,7 @@ let package = Package(
                 "CallboardServer",
                 "CallboardConfig",
                 "Events",
+                "ModuleAPI",
                 "UrlReader",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -156,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WebhooksTests",
-            dependencies: ["Webhooks", "CatalogModel", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Webhooks", "Events", "CatalogModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -173,7 +188,8 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "callboard", "CallboardServer", "CallboardTesting", "Catalog", "CatalogModel", "CallboardConfig",
-                "Events", "Webhooks", "StoreSQLite", .product(name: "Crypto", package: "swift-crypto"),
+                "Events", "ModuleAPI", "Webhooks", "StoreSQLite", "UrlReader",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

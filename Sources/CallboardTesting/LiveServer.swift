@@ -6,6 +6,7 @@ import Events
 import CatalogModel
 import Foundation
 import Logging
+import ModuleAPI
 import UrlReader
 import NIOCore
 @_exported import enum NIOHTTP1.HTTPMethod
@@ -19,11 +20,15 @@ public struct LiveServer: Sendable {
     /// Starts a server, runs `body` against it, and stops it.
     /// - Parameters:
     ///   - yaml: configuration (app-config YAML) to start from; listen and database are overridden.
+    ///   - modules: the modules to register (the built-in ones by default).
     ///   - eventLog: replaces the event log (to inject faults).
+    ///   - reader: replaces the URL reader built from `backend.reading`.
     public static func with<T: Sendable>(
         yaml: String = "{}",
+        modules: [any CallboardModule] = BuiltInModules.all,
         providers: [any EntityProvider] = [],
         eventLog: (any EventLog)? = nil,
+        reader: (any UrlReaderService)? = nil,
         configure: (inout CallboardConfiguration) -> Void = { _ in },
         _ body: (LiveServer) async throws -> T
     ) async throws -> T {
@@ -34,7 +39,8 @@ public struct LiveServer: Sendable {
         var logger = Logger(label: "callboard.test")
         logger.logLevel = .warning
         let application = try await buildApplication(
-            configuration: configuration, providers: providers, eventLog: eventLog, logger: logger)
+            configuration: configuration, modules: modules, providers: providers, eventLog: eventLog,
+            reader: reader, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await application.run(signals: []) }
             let port = await application.port()

@@ -1,3 +1,4 @@
+import Events
 /// GitLab's shared secret, sent as-is in `x-gitlab-token` (not a signature), compared in
 /// constant time against each accepted secret.
 public struct GitLabTokenValidator: RequestValidator {

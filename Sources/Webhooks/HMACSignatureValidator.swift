@@ -1,4 +1,5 @@
 import Crypto
+import Events
 
 /// HMAC-SHA256 of the raw body, hex-encoded, in a header after a prefix (`sha256=` for GitHub's
 /// `x-hub-signature-256`). Several secrets may be valid at once, for rotation.

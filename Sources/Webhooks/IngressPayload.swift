@@ -1,4 +1,5 @@
 import CatalogModel
+import Events
 import Foundation
 
 /// The event payload taken from a webhook body by its media type (SPEC §3.2 step 2).

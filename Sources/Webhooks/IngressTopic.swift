@@ -1,4 +1,5 @@
 import CatalogModel
+import Events
 
 /// One webhook topic's ingress settings (from `events.http.topics` or a module).
 public struct IngressTopic: Sendable {

@@ -1,4 +1,5 @@
 import Crypto
+import Events
 import Foundation
 
 /// Standard Webhooks (Svix): `webhook-signature: v1,<base64>` (several, space-separated) over

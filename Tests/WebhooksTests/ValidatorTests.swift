@@ -1,5 +1,6 @@
 import CatalogModel
 import Crypto
+import Events
 import Foundation
 import Testing
 @testable import Webhooks

@@ -4,11 +4,13 @@ import Events
 import Foundation
 import Hummingbird
 import Logging
+import ModuleAPI
 import NIOCore
 import ServiceLifecycle
 import StoreSQLite
 import Synchronization
 import UnixSignals
+import UrlReader
 import Webhooks
 
 /// A running-ready Callboard: the catalog engine with its providers connected, and the HTTP
@@ -21,13 +23,17 @@ public final class CallboardApplication: Sendable {
     public let readiness: Readiness
     let ingressTopics: [String: IngressTopic]
     let logger: Logger
+    /// Closes what the application opened outside the service group (the URL reader's client).
+    private let closeResources: @Sendable () async -> Void
     private let boundPort = Mutex<Int?>(nil)
     private let portWaiters = Mutex<[CheckedContinuation<Int, Never>]>([])
     private let serviceGroup = Mutex<ServiceGroup?>(nil)
 
     init(configuration: CallboardConfiguration, engine: CatalogEngine, events: DurableEventsService,
-         ingressTopics: [String: IngressTopic], readiness: Readiness, logger: Logger) {
+         ingressTopics: [String: IngressTopic], readiness: Readiness, logger: Logger,
+         closeResources: @escaping @Sendable () async -> Void = {}) {
         self.configuration = configuration
+        self.closeResources = closeResources
         self.engine = engine
         self.events = events
         self.ingressTopics = ingressTopics
@@ -79,7 +85,13 @@ public final class CallboardApplication: Sendable {
         groupConfiguration.maximumGracefulShutdownDuration = configuration.backend.shutdownGrace
         let group = ServiceGroup(configuration: groupConfiguration)
         serviceGroup.withLock { $0 = group }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await closeResources()
+            throw error
+        }
+        await closeResources()
     }
 
     /// Starts a graceful shutdown, as SIGTERM does; ``run(signals:)`` returns once it is done.
@@ -119,14 +131,17 @@ public struct StartupError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The one composition root: opens the stores the configuration names, builds the events system
-/// and the catalog engine, removes entities of providers no longer configured, and connects
-/// `providers`. `eventLog` replaces the configured event log (tests inject faults with it).
+/// The one composition root: opens the stores the configuration names, builds the events system,
+/// the URL reader and the catalog engine, registers `modules` (by default the built-in ones),
+/// removes entities of providers no longer configured, and connects the modules' providers and
+/// `providers`. `eventLog` and `reader` replace the configured ones (tests inject fakes with them).
 public func buildApplication(
     configuration: CallboardConfiguration,
+    modules: [any CallboardModule] = BuiltInModules.all,
     providers: [any EntityProvider] = [],
     processors: [any EntityProcessor] = [],
     eventLog: (any EventLog)? = nil,
+    reader: (any UrlReaderService)? = nil,
     logger: Logger
 ) async throws -> CallboardApplication {
     for warning in configuration.warnings {
@@ -171,16 +186,35 @@ public func buildApplication(
         policy: DeliveryPolicy(maxAttempts: delivery.maxAttempts, initialBackoff: delivery.initialBackoff,
                                maxBackoff: delivery.maxBackoff),
         logger: logger)
-    let ingressTopics = try IngressTopics.build(configuration.events)
-    // Built-in webhook modules: their routers subscribe before ingress opens.
-    if configuration.events.github != nil { try await events.addRouter(GitHubEventRouter()) }
-    if configuration.events.gitlab != nil { try await events.addRouter(GitLabEventRouter()) }
+    var ingressTopics = try IngressTopics.build(configuration.events)
+    let urlReader: any UrlReaderService
+    var closeResources: @Sendable () async -> Void = {}
+    if let reader {
+        urlReader = reader
+    } else {
+        let httpReader = HTTPUrlReader(allowList: ReadingAllowList(rules: configuration.backend.reading.allow.map {
+            ReadingAllowRule(host: $0.host, ports: $0.ports, paths: $0.paths)
+        }))
+        urlReader = httpReader
+        closeResources = { try? await httpReader.shutdown() }
+    }
+    // Modules register their routers, providers and topics before the catalog starts and
+    // before ingress opens.
+    let registry = ModuleRegistry(config: configuration.root, events: events, reader: urlReader)
+    do {
+        try await registry.register(modules, logger: logger)
+    } catch {
+        await closeResources()
+        throw error
+    }
+    registry.mergeIngress(into: &ingressTopics)
     if !configuration.backend.auth.isEnabled {
         logger.warning("backend.auth.externalAccess is not configured: admin and write routes are open to anyone who can reach this server")
     }
 
-    let engine = CatalogEngine(store: store, processors: processors, logger: logger)
-    try await engine.start(providers: providers)
+    let engine = CatalogEngine(store: store, processors: registry.processors + processors, logger: logger)
+    try await engine.start(providers: registry.providers + providers)
     return CallboardApplication(configuration: configuration, engine: engine, events: events,
-                                ingressTopics: ingressTopics, readiness: Readiness(), logger: logger)
+                                ingressTopics: ingressTopics, readiness: Readiness(), logger: logger,
+                                closeResources: closeResources)
 }

@@ -1,5 +1,6 @@
 import CallboardConfig
 import CatalogModel
+import Events
 import Webhooks
 
 /// Builds the ingress topics (`events.http.topics` and the github/gitlab modules) from configuration.

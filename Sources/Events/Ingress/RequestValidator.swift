@@ -14,7 +14,7 @@ public struct IngressRequest: Sendable {
     public var mediaType: String? {
         guard let contentType = headers["content-type"] else { return nil }
         let base = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? contentType
-        let trimmed = base.trimmingCharacters(in: " \t").lowercased()
+        let trimmed = base.trimming(while: { $0 == " " || $0 == "\t" }).lowercased()
         return trimmed.isEmpty ? nil : trimmed
     }
 }
@@ -30,10 +30,11 @@ public protocol RequestValidator: Sendable {
 }
 
 extension StringProtocol {
-    func trimmingCharacters(in characters: String) -> String {
+    /// The text without leading and trailing characters that match `predicate`.
+    fileprivate func trimming(while predicate: (Character) -> Bool) -> String {
         var slice = Substring(self)
-        while let first = slice.first, characters.contains(first) { slice.removeFirst() }
-        while let last = slice.last, characters.contains(last) { slice.removeLast() }
+        while let first = slice.first, predicate(first) { slice.removeFirst() }
+        while let last = slice.last, predicate(last) { slice.removeLast() }
         return String(slice)
     }
 }

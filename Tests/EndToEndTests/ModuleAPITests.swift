@@ -1,0 +1,100 @@
+import CallboardServer
+import CallboardTesting
+import Catalog
+import CatalogModel
+import Events
+import Foundation
+import ModuleAPI
+import Synchronization
+import Testing
+
+/// A user's own module, written against `ModuleAPI` only: its topic, validator, subscription and
+/// entity provider work through a live server exactly as the built-in modules' do.
+@Suite struct ModuleAPITests {
+    /// Accepts requests that carry `x-greeting-key: <key>`.
+    struct KeyValidator: RequestValidator {
+        let key: String
+        var secretHeaders: Set<String> { ["x-greeting-key"] }
+        func rejection(for request: IngressRequest) -> String? {
+            request.headers["x-greeting-key"] == key ? nil : "missing or wrong x-greeting-key"
+        }
+    }
+
+    /// Turns `{"name": "..."}` events on topic `greetings` into Components.
+    final class GreetingProvider: EntityProvider {
+        let name = "greetings"
+        let connection = Mutex<(any EntityProviderConnection)?>(nil)
+        func connect(_ connection: any EntityProviderConnection) async throws {
+            self.connection.withLock { $0 = connection }
+        }
+        func handle(_ event: EventParams) async throws {
+            guard let name = event.eventPayload["name"]?.stringValue,
+                let connection = connection.withLock({ $0 })
+            else { return }
+            let entity = EntityFactory.component(name, owner: "group:default/greeters")
+            try await connection.applyMutation(.delta(added: [DeferredEntity(entity: entity)], removed: []))
+        }
+    }
+
+    struct GreetingModule: CallboardModule {
+        let moduleID = "greetings"
+        func register(in context: any ModuleContext) async throws {
+            let settings = context.config.child("greetings")
+            guard !settings.isNull else { return }
+            let provider = GreetingProvider()
+            context.addEntityProvider(provider)
+            context.addHttpPostIngress(topic: "greetings", validator: KeyValidator(key: try settings.string("key")))
+            try await context.events.subscribe(id: "greetings-provider", topics: ["greetings"]) { event in
+                try await provider.handle(event)
+            }
+        }
+    }
+
+    struct FailingModule: CallboardModule {
+        let moduleID = "broken"
+        struct Failure: Error, CustomStringConvertible { var description: String { "no frobnicator" } }
+        func register(in context: any ModuleContext) async throws { throw Failure() }
+    }
+
+    @Test func aUserModuleOpensATopicAndFeedsTheCatalog() async throws {
+        let yaml = "greetings: { key: letmein }"
+        try await LiveServer.with(yaml: yaml, modules: BuiltInModules.all + [GreetingModule()]) { server in
+            let rejected = try await server.request(.POST, "/api/events/http/greetings", body: #"{"name":"hello"}"#,
+                                                    headers: [("content-type", "application/json")])
+            #expect(rejected.status == 403)
+            let accepted = try await server.request(
+                .POST, "/api/events/http/greetings", body: #"{"name":"hello-world"}"#,
+                headers: [("content-type", "application/json"), ("x-greeting-key", "letmein")])
+            #expect(accepted.status == 202)
+            var found = 0
+            for _ in 0..<500 {
+                found = try await server.get("/api/catalog/entities/by-name/component/default/hello-world").status == 200 ? 1 : 0
+                if found == 1 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(found == 1)
+            let providers = try await server.get("/api/catalog/providers").text
+            #expect(providers.contains("greetings"))
+        }
+    }
+
+    @Test func aModuleWithoutItsConfigurationRegistersNothing() async throws {
+        try await LiveServer.with(modules: BuiltInModules.all + [GreetingModule()]) { server in
+            let reply = try await server.request(.POST, "/api/events/http/greetings", body: "{}",
+                                                 headers: [("content-type", "application/json")])
+            #expect(reply.status == 404)
+            let github = try await server.request(.POST, "/api/events/http/github", body: "{}",
+                                                  headers: [("content-type", "application/json")])
+            #expect(github.status == 404)
+        }
+    }
+
+    @Test func aFailingModuleStopsStartupNamingTheModule() async throws {
+        do {
+            try await LiveServer.with(modules: [FailingModule()]) { _ in }
+            Issue.record("startup should have failed")
+        } catch let error as StartupError {
+            #expect(error.message == "module broken could not start: no frobnicator")
+        }
+    }
+}
