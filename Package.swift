@@ -15,6 +15,9 @@ let package = Package(
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "Events", targets: ["Events"]),
         .library(name: "ModuleAPI", targets: ["ModuleAPI"]),
+        .library(name: "Scheduler", targets: ["Scheduler"]),
+        .library(name: "FrobsExample", targets: ["FrobsExample"]),
+        .library(name: "FrobsSimulator", targets: ["FrobsSimulator"]),
         .library(name: "Webhooks", targets: ["Webhooks"]),
         .library(name: "UrlReader", targets: ["UrlReader"]),
         .library(name: "StoreSQLite", targets: ["StoreSQLite"]),
@@ -56,11 +59,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Scheduler",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ModuleAPI",
             dependencies: [
                 "CallboardConfig",
                 "Catalog",
                 "Events",
+                "Scheduler",
                 "UrlReader",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -73,6 +85,32 @@ let package = Package(
                 "ModuleAPI",
                 "CatalogModel",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FrobsExample",
+            dependencies: [
+                "CallboardConfig",
+                "Catalog",
+                "CatalogModel",
+                "Events",
+                "ModuleAPI",
+                "Scheduler",
+                "UrlReader",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FrobsSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -100,6 +138,7 @@ let package = Package(
                 "Catalog",
                 "Events",
                 "CatalogModel",
+                "Scheduler",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,7 +152,10 @@ let package = Package(
                 "CallboardConfig",
                 "CatalogModel",
                 "Events",
+                "FrobsExample",
+                "FrobsSimulator",
                 "ModuleAPI",
+                "Scheduler",
                 "StoreSQLite",
                 "UrlReader",
                 "Webhooks",
@@ -129,8 +171,11 @@ let package = Package(
             name: "callboard",
             dependencies: [
                 "CallboardServer",
+                "FrobsSimulator",
                 "CatalogModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -180,15 +225,42 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FrobsSimulatorTests",
+            dependencies: [
+                "FrobsSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: [
+                "Scheduler", "StoreSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CatalogTests",
-            dependencies: ["Catalog", "CatalogModel", "StoreSQLite", "CallboardTesting"],
+            dependencies: [
+                "Catalog", "CatalogModel", "StoreSQLite", "CallboardTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
                 "callboard", "CallboardServer", "CallboardTesting", "Catalog", "CatalogModel", "CallboardConfig",
-                "Events", "ModuleAPI", "Webhooks", "StoreSQLite", "UrlReader",
+                "Events", "ModuleAPI", "Webhooks", "StoreSQLite", "UrlReader", "FrobsSimulator", "FrobsExample", "Scheduler",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

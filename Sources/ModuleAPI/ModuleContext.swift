@@ -2,6 +2,7 @@ import CallboardConfig
 import Catalog
 import Events
 import Logging
+import Scheduler
 import UrlReader
 
 /// What Callboard gives a module at registration (Backstage's core services and extension points).
@@ -26,4 +27,7 @@ public protocol ModuleContext: Sendable {
     /// (`events.http.topics` or `events.modules`), its options stay; `validator` is used only
     /// when the configuration names none.
     func addHttpPostIngress(topic: String, validator: (any RequestValidator)?)
+    /// A runner for tasks on `schedule` (Backstage's `scheduler.createScheduledTaskRunner`); its
+    /// tasks are listed and triggered through `/api/catalog/.backstage/scheduler/v1/tasks`.
+    func taskRunner(schedule: TaskSchedule) -> any TaskRunner
 }

@@ -90,4 +90,15 @@ enum CatalogSchema {
         }
         return migrator
     }
+
+    /// The secondary indexes that a load into an empty catalog drops and builds again at the end
+    /// (see `CatalogWriteTransaction.beginBulkLoadIfEmpty()`). Each statement must create exactly
+    /// the index of the migrations above; a test compares the schema after a bulk load with a
+    /// fresh one.
+    static let deferrableIndexes: [(name: String, sql: String)] = [
+        ("search_key_value", "CREATE INDEX search_key_value ON search(key, value)"),
+        ("relations_source", "CREATE INDEX relations_source ON relations(source_ref, type, target_ref)"),
+        ("relations_target", "CREATE INDEX relations_target ON relations(target_ref, type COLLATE NOCASE)"),
+        ("refresh_keys_entity", "CREATE INDEX refresh_keys_entity ON refresh_keys(entity_id)"),
+    ]
 }

@@ -17,6 +17,9 @@ struct CatalogWriteTransaction {
     private var dirty = Set<String>()
     /// Refs stitched by this transaction: the change to record unless ``finish()`` stitches again.
     private var written: [String: PendingChange] = [:]
+    /// In bulk mode (a load into an empty catalog), every relation written so far by source ref:
+    /// then the relation indexes are dropped and this map answers ``servedRelations(of:adding:)``.
+    private var bulkRelations: [String: Set<EntityRelation>]?
 
     struct PendingChange {
         var type: CatalogChange.Kind
@@ -52,6 +55,13 @@ struct CatalogWriteTransaction {
     /// The relations served on `ref`: every stored relation whose source it is, sorted.
     private func servedRelations(of ref: String, adding own: [StoredRelation] = []) throws -> [EntityRelation] {
         var relations = Set<EntityRelation>()
+        if let bulkRelations {
+            relations = bulkRelations[ref] ?? []
+            for relation in own where relation.sourceRef == ref {
+                relations.insert(EntityRelation(type: relation.type, targetRef: relation.targetRef))
+            }
+            return relations.sorted()
+        }
         let statement = try db.cachedStatement(sql: "SELECT type, target_ref FROM relations WHERE source_ref = ?")
         for row in try Row.fetchAll(statement, arguments: [ref]) {
             relations.insert(EntityRelation(type: row[0], targetRef: row[1]))
@@ -108,6 +118,7 @@ struct CatalogWriteTransaction {
 
     private mutating func update(_ existing: ExistingRow, with entity: PreparedEntity, provider: String,
                                  locationKey: String?) throws {
+        try endBulkLoad()
         // Index rows: replace only what differs.
         var oldRows = Set<SearchRow>()
         for row in try Row.fetchAll(
@@ -158,6 +169,7 @@ struct CatalogWriteTransaction {
 
     /// Removes an entity with everything hanging off it and records the `removed` change.
     mutating func remove(id: Int64, ref: String, uid: String, provider: String?) throws {
+        try endBulkLoad()
         for relation in try relations(originID: id) where relation.sourceRef != ref {
             dirty.insert(relation.sourceRef)
         }
@@ -190,12 +202,41 @@ struct CatalogWriteTransaction {
         }
     }
 
-    private func insertRelations(_ relations: [StoredRelation], originID: Int64) throws {
+    private mutating func insertRelations(_ relations: [StoredRelation], originID: Int64) throws {
         let statement = try FastStatement(
             db, sql: "INSERT OR IGNORE INTO relations (origin_id, source_ref, type, target_ref) VALUES (?, ?, ?, ?)")
         for relation in relations {
             try statement.run(.int(originID), .text(relation.sourceRef), .text(relation.type), .text(relation.targetRef))
+            bulkRelations?[relation.sourceRef, default: []].insert(
+                EntityRelation(type: relation.type, targetRef: relation.targetRef))
         }
+    }
+
+    // MARK: - Bulk load
+
+    /// Starts bulk mode when the catalog is empty: the secondary indexes that every row would
+    /// otherwise update at a random place are dropped, to be built once, sorted, by
+    /// ``endBulkLoad()``. Building an index from sorted keys is several times cheaper than
+    /// millions of random B-tree inserts. DDL is transactional: a failed mutation rolls back to
+    /// the indexes as they were, and readers keep seeing the committed snapshot meanwhile.
+    mutating func beginBulkLoadIfEmpty() throws {
+        guard bulkRelations == nil,
+            try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM entities)") == true
+        else { return }
+        for index in CatalogSchema.deferrableIndexes {
+            try db.execute(sql: "DROP INDEX \(index.name)")
+        }
+        bulkRelations = [:]
+    }
+
+    /// Ends bulk mode: builds the dropped indexes. Called before anything needs them (an update
+    /// or removal in the same transaction, and ``finish()``).
+    mutating func endBulkLoad() throws {
+        guard bulkRelations != nil else { return }
+        for index in CatalogSchema.deferrableIndexes {
+            try db.execute(sql: index.sql)
+        }
+        bulkRelations = nil
     }
 
     private func insertRefreshKeys(_ keys: [String], entityID: Int64) throws {
@@ -222,6 +263,7 @@ struct CatalogWriteTransaction {
     /// Re-stitches every dirty entity, then records the `added` / `updated` changes of this
     /// transaction (one per entity, with its final etag).
     mutating func finish() throws {
+        // Stitch the dirty entities from the bulk map while it is there, then build the indexes.
         let select = try db.cachedStatement(
             sql: "SELECT id, uid, provider, processed, metadata_end, etag FROM entities WHERE ref = ?")
         let updateFinal = try FastStatement(db, sql: "UPDATE entities SET final = ?, etag = ? WHERE id = ?")
@@ -241,6 +283,7 @@ struct CatalogWriteTransaction {
             let type = written[ref]?.type ?? .updated
             written[ref] = PendingChange(type: type, uid: uid, etag: stitched.etag, provider: provider)
         }
+        try endBulkLoad()
         for (ref, change) in written.sorted(by: { $0.key < $1.key }) {
             try recordChange(change.type, ref: ref, uid: change.uid, etag: change.etag, provider: change.provider)
         }

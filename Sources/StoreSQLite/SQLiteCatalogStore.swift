@@ -11,14 +11,17 @@ public final class SQLiteCatalogStore: CatalogStore {
     static let changesKept = 100_000
 
     let writer: any DatabaseWriter
+    /// Checkpoints the WAL off the write path; kept as long as `writer`, whose hook points to it.
+    let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the catalog database at `path`, or an in-memory one for `nil`.
     public init(path: String?) throws {
+        checkpointer = path.map(WALCheckpointer.init(path:))
         // NORMAL is durable against a process crash in WAL mode; the catalog can be rebuilt by
         // providers, unlike the event log, which uses FULL.
         writer = try SQLiteDatabase.open(
             path: path, pragmas: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY",
-            migrator: CatalogSchema.migrator())
+            migrator: CatalogSchema.migrator(), checkpointer: checkpointer)
     }
 
 
@@ -40,6 +43,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                 }
                 var seen = Set<String>()
                 var applied: [String] = []
+                if owned.isEmpty { try tx.beginBulkLoadIfEmpty() }
                 while let batch = try source.next() {
                     for entity in batch {
                         seen.insert(entity.ref)

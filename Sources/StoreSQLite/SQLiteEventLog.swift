@@ -9,11 +9,15 @@ import GRDB
 public final class SQLiteEventLog: EventLog {
     let writer: any DatabaseWriter
     private let committer: GroupCommitter
+    /// Checkpoints the WAL off the commit path; kept as long as `writer`, whose hook points to it.
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the event log at `path`, or an in-memory one for `nil`.
     public init(path: String?) throws {
+        checkpointer = path.map(WALCheckpointer.init(path:))
         writer = try SQLiteDatabase.open(
-            path: path, pragmas: "PRAGMA synchronous = FULL", migrator: EventLogSchema.migrator())
+            path: path, pragmas: "PRAGMA synchronous = FULL", migrator: EventLogSchema.migrator(),
+            checkpointer: checkpointer)
         committer = GroupCommitter(writer: writer) { db, requests in
             let now = SQLiteDatabase.timestamp()
             return try requests.map { events in try events.map { try Self.insert($0, db: db, now: now) } }

@@ -1,3 +1,4 @@
+import FrobsExample
 import ModuleAPI
 import Webhooks
 
@@ -8,5 +9,6 @@ public enum BuiltInModules {
     public static let all: [any CallboardModule] = [
         GitHubWebhookModule(),
         GitLabWebhookModule(),
+        FrobsModule(),
     ]
 }

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import ModuleAPI
 import NIOCore
+import Scheduler
 import ServiceLifecycle
 import StoreSQLite
 import Synchronization
@@ -20,8 +21,12 @@ public final class CallboardApplication: Sendable {
     public let engine: CatalogEngine
     /// The durable events system (publish, subscribe, routers).
     public let events: DurableEventsService
+    /// Scheduled tasks (providers' full syncs), listed and triggered over HTTP.
+    public let scheduler: TaskScheduler
     public let readiness: Readiness
     let ingressTopics: [String: IngressTopic]
+    /// The embedded Frobs simulator's settings (`frobsSimulator`), when it is enabled.
+    let frobsSimulator: FrobsSimulatorSettings?
     let logger: Logger
     /// Closes what the application opened outside the service group (the URL reader's client).
     private let closeResources: @Sendable () async -> Void
@@ -30,13 +35,16 @@ public final class CallboardApplication: Sendable {
     private let serviceGroup = Mutex<ServiceGroup?>(nil)
 
     init(configuration: CallboardConfiguration, engine: CatalogEngine, events: DurableEventsService,
-         ingressTopics: [String: IngressTopic], readiness: Readiness, logger: Logger,
+         scheduler: TaskScheduler, ingressTopics: [String: IngressTopic], frobsSimulator: FrobsSimulatorSettings?,
+         readiness: Readiness, logger: Logger,
          closeResources: @escaping @Sendable () async -> Void = {}) {
         self.configuration = configuration
         self.closeResources = closeResources
         self.engine = engine
         self.events = events
+        self.scheduler = scheduler
         self.ingressTopics = ingressTopics
+        self.frobsSimulator = frobsSimulator
         self.readiness = readiness
         self.logger = logger
     }
@@ -47,6 +55,7 @@ public final class CallboardApplication: Sendable {
         router.add(middleware: ErrorMiddleware())
         HealthRoutes(readiness: readiness).register(on: router)
         CatalogRoutes(engine: engine).register(on: router)
+        SchedulerRoutes(scheduler: scheduler).register(on: router)
         IngressRoutes(topics: ingressTopics, events: events).register(on: router)
         // Finished when shutdown starts, so that SSE streams close at once.
         let shutdownSignal = Broadcaster<Void>()
@@ -70,15 +79,23 @@ public final class CallboardApplication: Sendable {
         let retentionPolicy = RetentionPolicy(
             maxAge: retention.maxAge, maxEvents: retention.maxEvents, maxBytes: retention.maxBytes,
             staleSubscriberAfter: retention.staleSubscriberAfter)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: events),
+            .init(service: scheduler),
+            .init(service: RetentionService(log: events.log, policy: retentionPolicy, logger: logger)),
+            .init(service: CatalogChangeRelay(engine: engine, events: events, logger: logger)),
+            .init(service: app),
+        ]
+        if let simulator = frobsSimulator {
+            // It stops before the server does; if it cannot run, Callboard runs on without it.
+            services.append(.init(
+                service: EmbeddedFrobsSimulator(settings: simulator, callboardPort: { await self.port() }, logger: logger),
+                successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        }
+        services.append(.init(service: ReadinessService(readiness: readiness, logger: logger) { shutdownSignal.finish() }))
         var groupConfiguration = ServiceGroupConfiguration(
             // Shut down in reverse: readiness first, then HTTP drains, then deliveries finish.
-            services: [
-                .init(service: events),
-                .init(service: RetentionService(log: events.log, policy: retentionPolicy, logger: logger)),
-                .init(service: CatalogChangeRelay(engine: engine, events: events, logger: logger)),
-                .init(service: app),
-                .init(service: ReadinessService(readiness: readiness, logger: logger) { shutdownSignal.finish() }),
-            ],
+            services: services,
             gracefulShutdownSignals: signals,
             logger: logger
         )
@@ -187,6 +204,7 @@ public func buildApplication(
                                maxBackoff: delivery.maxBackoff),
         logger: logger)
     var ingressTopics = try IngressTopics.build(configuration.events)
+    let frobsSimulator = try FrobsSimulatorSettings.read(configuration.root)
     let urlReader: any UrlReaderService
     var closeResources: @Sendable () async -> Void = {}
     if let reader {
@@ -198,9 +216,22 @@ public func buildApplication(
         urlReader = httpReader
         closeResources = { try? await httpReader.shutdown() }
     }
-    // Modules register their routers, providers and topics before the catalog starts and
+    let taskStore: any TaskStore
+    switch configuration.backend.database {
+    case .sqlite(.directory(let directory)):
+        do {
+            taskStore = try SQLiteTaskStore(path: (directory as NSString).appendingPathComponent("scheduler.sqlite"))
+        } catch {
+            await closeResources()
+            throw StartupError("cannot open the scheduler database in '\(directory)': \(error)")
+        }
+    default:
+        taskStore = try SQLiteTaskStore(path: nil)
+    }
+    let scheduler = TaskScheduler(store: taskStore, pluginID: "catalog", logger: logger)
+    // Modules register their routers, providers, topics and tasks before the catalog starts and
     // before ingress opens.
-    let registry = ModuleRegistry(config: configuration.root, events: events, reader: urlReader)
+    let registry = ModuleRegistry(config: configuration.root, events: events, reader: urlReader, scheduler: scheduler)
     do {
         try await registry.register(modules, logger: logger)
     } catch {
@@ -215,6 +246,6 @@ public func buildApplication(
     let engine = CatalogEngine(store: store, processors: registry.processors + processors, logger: logger)
     try await engine.start(providers: registry.providers + providers)
     return CallboardApplication(configuration: configuration, engine: engine, events: events,
-                                ingressTopics: ingressTopics, readiness: Readiness(), logger: logger,
+                                scheduler: scheduler, ingressTopics: ingressTopics, frobsSimulator: frobsSimulator, readiness: Readiness(), logger: logger,
                                 closeResources: closeResources)
 }

@@ -3,6 +3,7 @@ import Catalog
 import Events
 import Logging
 import ModuleAPI
+import Scheduler
 import Synchronization
 import UrlReader
 import Webhooks
@@ -25,12 +26,14 @@ final class ModuleRegistry: Sendable {
     let config: ConfigReader
     let events: DurableEventsService
     let reader: any UrlReaderService
+    let scheduler: TaskScheduler
     private let contributions = Mutex(Contributions())
 
-    init(config: ConfigReader, events: DurableEventsService, reader: any UrlReaderService) {
+    init(config: ConfigReader, events: DurableEventsService, reader: any UrlReaderService, scheduler: TaskScheduler) {
         self.config = config
         self.events = events
         self.reader = reader
+        self.scheduler = scheduler
     }
 
     /// Registers each module in order; a failure names the module.
@@ -82,6 +85,9 @@ final class ModuleRegistry: Sendable {
         func addEventRouter(_ router: any EventRouter) async throws { try await registry.events.addRouter(router) }
         func addHttpPostIngress(topic: String, validator: (any RequestValidator)?) {
             registry.add(ingress: IngressRequestEntry(topic: topic, validator: validator))
+        }
+        func taskRunner(schedule: TaskSchedule) -> any TaskRunner {
+            registry.scheduler.createScheduledTaskRunner(schedule)
         }
     }
 }

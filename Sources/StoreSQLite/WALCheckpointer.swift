@@ -1,0 +1,85 @@
+import Dispatch
+import Foundation
+import GRDBSQLite
+import Synchronization
+
+/// Runs WAL checkpoints off the write path, on a connection and a thread of their own.
+///
+/// SQLite's automatic checkpoint runs inside the `COMMIT` that crosses the threshold, so one
+/// unlucky writer pays for copying the whole WAL into the database file (seconds after a large
+/// catalog load, an extra flush for an ingress batch). Here a WAL hook on the writer connection
+/// only notices the size and wakes this checkpointer, which runs a PASSIVE checkpoint: it copies
+/// what no reader still needs, never blocks the writer, and, with `synchronous` at its default
+/// (FULL) on this connection, flushes the WAL before and the database file after copying, so it
+/// never weakens what the writers' own settings promise.
+final class WALCheckpointer: Sendable {
+    /// WAL size, in pages, above which a commit asks for a checkpoint (SQLite's own default).
+    static let thresholdPages: Int32 = 1000
+
+    private let path: String
+    private let queue = DispatchQueue(label: "callboard.sqlite.checkpoint")
+    /// Whether a checkpoint is queued and not started yet (requests coalesce into it).
+    private let queued = Mutex(false)
+    /// The connection is opened lazily and used on `queue` only.
+    private let connection = Mutex<OpaquePointer?>(nil)
+
+    init(path: String) {
+        self.path = path
+    }
+
+    deinit {
+        if let handle = connection.withLock({ $0 }) { sqlite3_close_v2(handle) }
+    }
+
+    /// Asks for a checkpoint soon; cheap, never blocks.
+    func request() {
+        let enqueue = queued.withLock { queued -> Bool in
+            if queued { return false }
+            queued = true
+            return true
+        }
+        guard enqueue else { return }
+        queue.async { [self] in
+            queued.withLock { $0 = false }
+            checkpoint()
+        }
+    }
+
+    /// Runs a PASSIVE checkpoint now, on the caller's thread; for tests and shutdown.
+    func checkpointNow() {
+        queue.sync { checkpoint() }
+    }
+
+    private func checkpoint() {
+        guard let handle = openedConnection() else { return }
+        // SQLITE_BUSY (another checkpoint is running) and partial progress are both fine: the
+        // next commit over the threshold asks again.
+        _ = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+    }
+
+    private func openedConnection() -> OpaquePointer? {
+        connection.withLock { handle in
+            if let handle { return handle }
+            var opened: OpaquePointer?
+            guard sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
+                sqlite3_close_v2(opened)
+                return nil
+            }
+            handle = opened
+            return opened
+        }
+    }
+
+    /// Installs the WAL hook on a writer connection: commits that leave the WAL over
+    /// ``thresholdPages`` ask this checkpointer for a checkpoint. This replaces SQLite's automatic
+    /// checkpoint on that connection. The checkpointer must outlive the connection (its owner
+    /// keeps both and closes the database first).
+    func install(on connection: OpaquePointer) {
+        sqlite3_wal_hook(connection, { context, _, _, pages in
+            if pages >= WALCheckpointer.thresholdPages, let context {
+                Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().request()
+            }
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+}
