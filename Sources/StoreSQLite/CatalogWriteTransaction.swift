@@ -96,7 +96,7 @@ struct CatalogWriteTransaction {
     }
 
     private mutating func insert(_ entity: PreparedEntity, provider: String) throws {
-        let uid = UUID().uuidString.lowercased()
+        let uid = TimeOrderedUUID.make()
         let stitched = Stitcher.stitch(
             processedJSON: entity.processedJSON, metadataEnd: entity.metadataEnd, uid: uid,
             relations: try servedRelations(of: entity.ref, adding: entity.relations))

@@ -52,7 +52,8 @@ public final class SQLiteCatalogStore: CatalogStore {
                             tx.result.unchanged += 1
                             continue
                         }
-                        switch prepare(entity, provider) {
+                        // Usually prepared ahead by the engine, in parallel with this writer.
+                        switch entity.prepared ?? prepare(entity, provider) {
                         case .success(let prepared):
                             try tx.write(prepared, provider: provider, existing: existing, keepStoredKeyWhenNil: false)
                             applied.append(entity.ref)
@@ -71,6 +72,16 @@ public final class SQLiteCatalogStore: CatalogStore {
         } catch {
             source.cancel()
             throw error
+        }
+    }
+
+    public func inputHashes(provider: String) async throws -> [String: String] {
+        try await writer.read { db in
+            var hashes: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT ref, input_hash FROM entities WHERE provider = ?",
+                                           arguments: [provider])
+            while let row = try rows.next() { hashes[row[0]] = row[1] }
+            return hashes
         }
     }
 

@@ -32,7 +32,7 @@ public final class SQLiteEventLog: EventLog {
                 arguments: [event.topic, key])
             if let existing { return .duplicate(id: existing) }
         }
-        let id = UUID().uuidString.lowercased()
+        let id = TimeOrderedUUID.make()
         let metadata = JSONValue.object(event.metadata.mapValues(JSONValue.string)).canonicalString()
         try db.cachedStatement(sql: """
             INSERT INTO events (id, topic, payload, metadata, idempotency_key, received_at, size)

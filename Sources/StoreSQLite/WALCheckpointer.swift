@@ -61,7 +61,11 @@ final class WALCheckpointer: Sendable {
         connection.withLock { handle in
             if let handle { return handle }
             var opened: OpaquePointer?
-            guard sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
+            // A connection learns that the file is in WAL mode when it first reads it; until then
+            // a checkpoint is a no-op. Reading the schema does that.
+            guard sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK,
+                sqlite3_exec(opened, "SELECT count(*) FROM sqlite_schema", nil, nil, nil) == SQLITE_OK
+            else {
                 sqlite3_close_v2(opened)
                 return nil
             }

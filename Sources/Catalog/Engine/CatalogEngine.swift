@@ -72,13 +72,21 @@ public final class CatalogEngine: Sendable {
 
     private func applyFull(_ batches: EntityBatches, provider: String) async throws -> MutationResult {
         let preparer = self.preparer
+        // What the provider owns now. Its own mutations run one at a time (its lane), so an entity
+        // whose hash differs from this snapshot is one the write will process: prepare it here,
+        // on this task, while the writer's thread stores the previous batch. The store still
+        // decides with its own in-transaction view; a stale guess only costs a wasted prepare.
+        let known = try await store.inputHashes(provider: provider)
         let hashed = AsyncThrowingStream<[HashedEntity], any Error> { continuation in
             let task = Task {
                 do {
                     for try await batch in batches {
                         continuation.yield(batch.map { deferred in
-                            HashedEntity(deferred: deferred, ref: deferred.entity.ref.description,
-                                         inputHash: preparer.inputHash(of: deferred))
+                            let ref = deferred.entity.ref.description
+                            let inputHash = preparer.inputHash(of: deferred)
+                            let prepared = known[ref] == inputHash
+                                ? nil : preparer.prepare(deferred, providerName: provider, inputHash: inputHash)
+                            return HashedEntity(deferred: deferred, ref: ref, inputHash: inputHash, prepared: prepared)
                         })
                     }
                     continuation.finish()

@@ -4,11 +4,16 @@ public struct HashedEntity: Sendable {
     /// Lower-case `kind:namespace/name`.
     public var ref: String
     public var inputHash: String
+    /// Prepared ahead of the write (off the writer's thread) when the entity looked changed; the
+    /// store uses it instead of calling its `prepare` closure.
+    public var prepared: Result<PreparedEntity, EntityRejection>?
 
-    public init(deferred: DeferredEntity, ref: String, inputHash: String) {
+    public init(deferred: DeferredEntity, ref: String, inputHash: String,
+                prepared: Result<PreparedEntity, EntityRejection>? = nil) {
         self.deferred = deferred
         self.ref = ref
         self.inputHash = inputHash
+        self.prepared = prepared
     }
 }
 
@@ -24,6 +29,10 @@ public protocol CatalogStore: Sendable {
     /// entities (same ref, input hash and location key) are not prepared nor written.
     func applyFull(provider: String, batches: AsyncThrowingStream<[HashedEntity], any Error>,
                    prepare: @escaping PrepareEntity) async throws -> MutationResult
+
+    /// The input hash of every entity `provider` owns, by ref, as last committed: lets the engine
+    /// prepare changed entities ahead of a full mutation's write, in parallel with it.
+    func inputHashes(provider: String) async throws -> [String: String]
 
     /// Removes `removed` (only refs `provider` owns), then writes `added`, in one transaction.
     func applyDelta(provider: String, added: [PreparedEntity], rejected: [EntityRejection],
