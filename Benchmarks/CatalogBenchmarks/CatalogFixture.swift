@@ -46,10 +46,12 @@ struct ScratchDirectory: Sendable {
 final class CatalogFixture: @unchecked Sendable {
     let scratch: ScratchDirectory
     private var engine: CatalogEngine?
+    private let store: SQLiteCatalogStore
 
     init() throws {
         scratch = try ScratchDirectory()
         let store = try SQLiteCatalogStore(path: scratch.path("catalog.sqlite"))
+        self.store = store
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let engine = CatalogEngine(store: store, logger: logger)
@@ -67,6 +69,9 @@ final class CatalogFixture: @unchecked Sendable {
         let fixture = try CatalogFixture()
         let result = try await fixture.connection.applyMutation(.full(Shared.entities))
         try expect(result, added: Shared.entityCount)
+        // Steady state: the load's WAL is in the database file, as it is once the background
+        // checkpoint that follows a load has finished.
+        try await fixture.store.checkpoint()
         return fixture
     }
 

@@ -25,10 +25,17 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
 
+    /// Copies the whole WAL into the database file and truncates it, waiting for readers and
+    /// the writer. The background checkpointer does this lazily; tools and benchmarks that need
+    /// a settled database call this.
+    public func checkpoint() async throws {
+        try await writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
     // MARK: - Writes
 
     public func applyFull(provider: String, batches: AsyncThrowingStream<[HashedEntity], any Error>,
-                          prepare: @escaping PrepareEntity) async throws -> MutationResult {
+                          owned known: OwnedHashes, prepare: @escaping PrepareEntity) async throws -> MutationResult {
         let source = BlockingBatchSource<[HashedEntity]>()
         source.start(batches)
         do {
@@ -41,6 +48,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                     owned[row[2]] = CatalogWriteTransaction.ExistingRow(
                         id: row[0], uid: row[1], provider: provider, locationKey: row[3], inputHash: row[4], etag: row[5])
                 }
+                known.publish(owned.mapValues(\.inputHash))
                 var seen = Set<String>()
                 var applied: [String] = []
                 if owned.isEmpty { try tx.beginBulkLoadIfEmpty() }
@@ -70,18 +78,9 @@ public final class SQLiteCatalogStore: CatalogStore {
                 return tx.result
             }
         } catch {
+            known.publish([:])
             source.cancel()
             throw error
-        }
-    }
-
-    public func inputHashes(provider: String) async throws -> [String: String] {
-        try await writer.read { db in
-            var hashes: [String: String] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT ref, input_hash FROM entities WHERE provider = ?",
-                                           arguments: [provider])
-            while let row = try rows.next() { hashes[row[0]] = row[1] }
-            return hashes
         }
     }
 

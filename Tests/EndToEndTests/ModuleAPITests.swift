@@ -5,6 +5,7 @@ import CatalogModel
 import Events
 import Foundation
 import ModuleAPI
+import Scheduler
 import Synchronization
 import Testing
 
@@ -47,6 +48,42 @@ import Testing
             try await context.events.subscribe(id: "greetings-provider", topics: ["greetings"]) { event in
                 try await provider.handle(event)
             }
+        }
+    }
+
+    /// A module with a manual task that stays running until the test opens its gate.
+    struct SlowTaskModule: CallboardModule {
+        let moduleID = "slow"
+        let started: AsyncStream<Void>.Continuation
+        let gate: AsyncStream<Void>
+        func register(in context: any ModuleContext) async throws {
+            let runner = context.taskRunner(schedule: TaskSchedule(frequency: .manual, timeout: .seconds(60)))
+            try await runner.run(id: "slow-task") { [started, gate] in
+                started.yield()
+                for await _ in gate { break }
+            }
+        }
+    }
+
+    @Test func aTaskIsTriggeredOnceAndA409AnswersWhileItRuns() async throws {
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+        let (gate, gateContinuation) = AsyncStream<Void>.makeStream()
+        let module = SlowTaskModule(started: startedContinuation, gate: gate)
+        try await LiveServer.with(modules: [module]) { server in
+            let path = "/api/catalog/.backstage/scheduler/v1/tasks/slow-task/trigger"
+            #expect(try await server.request(.POST, path).status == 200)
+            var iterator = started.makeAsyncIterator()
+            _ = await iterator.next()
+            let conflict = try await server.request(.POST, path)
+            #expect(conflict.status == 409)
+            #expect(try conflict.json()["error"]?["name"] == "ConflictError")
+            let listed = try await server.get("/api/catalog/.backstage/scheduler/v1/tasks").json()["tasks"]?[0]
+            #expect(listed?["taskState"]?["status"] == "running")
+            #expect(listed?["settings"]?["cadence"] == "manual")
+            gateContinuation.yield()
+            #expect(try await eventually {
+                try await server.get("/api/catalog/.backstage/scheduler/v1/tasks").json()["tasks"]?[0]?["taskState"]?["status"] == "idle"
+            })
         }
     }
 

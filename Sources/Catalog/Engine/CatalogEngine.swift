@@ -72,14 +72,14 @@ public final class CatalogEngine: Sendable {
 
     private func applyFull(_ batches: EntityBatches, provider: String) async throws -> MutationResult {
         let preparer = self.preparer
-        // What the provider owns now. Its own mutations run one at a time (its lane), so an entity
-        // whose hash differs from this snapshot is one the write will process: prepare it here,
-        // on this task, while the writer's thread stores the previous batch. The store still
-        // decides with its own in-transaction view; a stale guess only costs a wasted prepare.
-        let known = try await store.inputHashes(provider: provider)
+        // What the provider owns, as the write transaction reads it: an entity whose hash differs
+        // is one the write will process, so prepare it here, on this task, while the writer's
+        // thread stores the previous batch. The store still decides entity by entity.
+        let owned = OwnedHashes()
         let hashed = AsyncThrowingStream<[HashedEntity], any Error> { continuation in
             let task = Task {
                 do {
+                    let known = await owned.hashes()
                     for try await batch in batches {
                         continuation.yield(batch.map { deferred in
                             let ref = deferred.entity.ref.description
@@ -96,7 +96,7 @@ public final class CatalogEngine: Sendable {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
-        return try await store.applyFull(provider: provider, batches: hashed) { entity, owner in
+        return try await store.applyFull(provider: provider, batches: hashed, owned: owned) { entity, owner in
             preparer.prepare(entity.deferred, providerName: owner, inputHash: entity.inputHash)
         }
     }

@@ -27,12 +27,11 @@ public typealias PrepareEntity = @Sendable (_ entity: HashedEntity, _ provider: 
 public protocol CatalogStore: Sendable {
     /// Replaces `provider`'s set with the streamed entities in one transaction. Unchanged
     /// entities (same ref, input hash and location key) are not prepared nor written.
+    /// `owned` receives the input hashes of what `provider` owns as soon as the transaction has
+    /// read them (an empty map if it fails first): the engine prepares changed entities with
+    /// them while the writer stores earlier batches.
     func applyFull(provider: String, batches: AsyncThrowingStream<[HashedEntity], any Error>,
-                   prepare: @escaping PrepareEntity) async throws -> MutationResult
-
-    /// The input hash of every entity `provider` owns, by ref, as last committed: lets the engine
-    /// prepare changed entities ahead of a full mutation's write, in parallel with it.
-    func inputHashes(provider: String) async throws -> [String: String]
+                   owned: OwnedHashes, prepare: @escaping PrepareEntity) async throws -> MutationResult
 
     /// Removes `removed` (only refs `provider` owns), then writes `added`, in one transaction.
     func applyDelta(provider: String, added: [PreparedEntity], rejected: [EntityRejection],
