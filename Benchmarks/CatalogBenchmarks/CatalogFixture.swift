@@ -71,7 +71,7 @@ final class CatalogFixture: @unchecked Sendable {
         try expect(result, added: Shared.entityCount)
         // Steady state: the load's WAL is in the database file, as it is once the background
         // checkpoint that follows a load has finished.
-        try await fixture.store.checkpoint()
+        guard await fixture.store.checkpoint() else { throw UnexpectedResult(description: "the WAL could not be checkpointed") }
         return fixture
     }
 

@@ -45,9 +45,18 @@ final class WALCheckpointer: Sendable {
         }
     }
 
-    /// Runs a PASSIVE checkpoint now, on the caller's thread; for tests and shutdown.
-    func checkpointNow() {
-        queue.sync { checkpoint() }
+    /// Copies the whole WAL into the database file and truncates it, after any checkpoint in
+    /// progress, waiting up to 10 s for the writer and readers; false when it could not.
+    func checkpointFully() async -> Bool {
+        await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                guard let handle = openedConnection() else { return continuation.resume(returning: false) }
+                sqlite3_busy_timeout(handle, 10_000)
+                let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+                sqlite3_busy_timeout(handle, 0)
+                continuation.resume(returning: code == SQLITE_OK)
+            }
+        }
     }
 
     private func checkpoint() {

@@ -74,17 +74,18 @@ public final class CatalogEngine: Sendable {
         let preparer = self.preparer
         // What the provider owns, as the write transaction reads it: an entity whose hash differs
         // is one the write will process, so prepare it here, on this task, while the writer's
-        // thread stores the previous batch. The store still decides entity by entity.
+        // thread stores the previous batch. Until the hashes arrive, batches go unprepared (the
+        // writer prepares what it needs). The store still decides entity by entity.
         let owned = OwnedHashes()
         let hashed = AsyncThrowingStream<[HashedEntity], any Error> { continuation in
             let task = Task {
                 do {
-                    let known = await owned.hashes()
                     for try await batch in batches {
+                        let known = owned.current
                         continuation.yield(batch.map { deferred in
                             let ref = deferred.entity.ref.description
                             let inputHash = preparer.inputHash(of: deferred)
-                            let prepared = known[ref] == inputHash
+                            let prepared = known == nil || known?[ref] == inputHash
                                 ? nil : preparer.prepare(deferred, providerName: provider, inputHash: inputHash)
                             return HashedEntity(deferred: deferred, ref: ref, inputHash: inputHash, prepared: prepared)
                         })

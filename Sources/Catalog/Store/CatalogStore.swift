@@ -28,8 +28,8 @@ public protocol CatalogStore: Sendable {
     /// Replaces `provider`'s set with the streamed entities in one transaction. Unchanged
     /// entities (same ref, input hash and location key) are not prepared nor written.
     /// `owned` receives the input hashes of what `provider` owns as soon as the transaction has
-    /// read them (an empty map if it fails first): the engine prepares changed entities with
-    /// them while the writer stores earlier batches.
+    /// read them: the engine prepares changed entities with them while the writer stores
+    /// earlier batches.
     func applyFull(provider: String, batches: AsyncThrowingStream<[HashedEntity], any Error>,
                    owned: OwnedHashes, prepare: @escaping PrepareEntity) async throws -> MutationResult
 
