@@ -17,10 +17,14 @@ public final class SQLiteCatalogStore: CatalogStore {
     /// Opens (creating if needed) the catalog database at `path`, or an in-memory one for `nil`.
     public init(path: String?) throws {
         checkpointer = path.map(WALCheckpointer.init(path:))
+        // 8 KB pages: entity rows are about 2.3 KB, so a 4 KB page holds one and wastes 40 %.
+        if let path { try SQLiteDatabase.createIfMissing(path: path, pageSize: 8192) }
         // NORMAL is durable against a process crash in WAL mode; the catalog can be rebuilt by
-        // providers, unlike the event log, which uses FULL.
+        // providers, unlike the event log, which uses FULL. Two sorter threads build the indexes
+        // of a bulk load in parallel.
         writer = try SQLiteDatabase.open(
-            path: path, pragmas: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY",
+            path: path,
+            pragmas: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; PRAGMA threads = 2",
             migrator: CatalogSchema.migrator(), checkpointer: checkpointer)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Opening a Callboard SQLite database: a WAL pool on a file (one writer, concurrent readers) or
 /// a queue in memory, with per-connection pragmas, migrated to the latest schema.
@@ -30,6 +31,20 @@ enum SQLiteDatabase {
         }
         try migrator.migrate(writer)
         return writer
+    }
+
+    /// Creates the database file at `path` with `pageSize`-byte pages, in WAL mode, unless it
+    /// exists already (a page size is fixed once a database has content). Larger pages suit
+    /// tables of kilobyte rows: two 2.3 KB catalog rows do not fit in a 4 KB page.
+    static func createIfMissing(path: String, pageSize: Int) throws {
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        var handle: OpaquePointer?
+        defer { sqlite3_close_v2(handle) }
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK,
+            sqlite3_exec(handle, "PRAGMA page_size = \(pageSize); PRAGMA journal_mode = WAL", nil, nil, nil) == SQLITE_OK
+        else {
+            throw DatabaseError(message: "cannot create \(path): \(handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory")")
+        }
     }
 
     /// An ISO-8601 UTC timestamp with milliseconds; such strings sort in time order.
