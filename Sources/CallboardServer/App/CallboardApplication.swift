@@ -216,36 +216,37 @@ public func buildApplication(
         urlReader = httpReader
         closeResources = { try? await httpReader.shutdown() }
     }
-    let taskStore: any TaskStore
-    switch configuration.backend.database {
-    case .sqlite(.directory(let directory)):
-        do {
-            taskStore = try SQLiteTaskStore(path: (directory as NSString).appendingPathComponent("scheduler.sqlite"))
-        } catch {
-            await closeResources()
-            throw StartupError("cannot open the scheduler database in '\(directory)': \(error)")
-        }
-    default:
-        taskStore = try SQLiteTaskStore(path: nil)
-    }
-    let scheduler = TaskScheduler(store: taskStore, pluginID: "catalog", logger: logger)
-    // Modules register their routers, providers, topics and tasks before the catalog starts and
-    // before ingress opens.
-    let registry = ModuleRegistry(config: configuration.root, events: events, reader: urlReader, scheduler: scheduler)
+    // From here on, a failure closes the URL reader's HTTP client before it propagates.
+    let scheduler: TaskScheduler
+    let engine: CatalogEngine
     do {
+        let taskStore: any TaskStore
+        switch configuration.backend.database {
+        case .sqlite(.directory(let directory)):
+            do {
+                taskStore = try SQLiteTaskStore(path: (directory as NSString).appendingPathComponent("scheduler.sqlite"))
+            } catch {
+                throw StartupError("cannot open the scheduler database in '\(directory)': \(error)")
+            }
+        default:
+            taskStore = try SQLiteTaskStore(path: nil)
+        }
+        scheduler = TaskScheduler(store: taskStore, pluginID: "catalog", logger: logger)
+        // Modules register their routers, providers, topics and tasks before the catalog starts
+        // and before ingress opens.
+        let registry = ModuleRegistry(config: configuration.root, events: events, reader: urlReader, scheduler: scheduler)
         try await registry.register(modules, logger: logger)
+        registry.mergeIngress(into: &ingressTopics)
+        if !configuration.backend.auth.isEnabled {
+            logger.warning("backend.auth.externalAccess is not configured: admin and write routes are open to anyone who can reach this server")
+        }
+        engine = CatalogEngine(store: store, processors: registry.processors + processors, logger: logger)
+        try await engine.start(providers: registry.providers + providers)
     } catch {
         await closeResources()
         throw error
     }
-    registry.mergeIngress(into: &ingressTopics)
-    if !configuration.backend.auth.isEnabled {
-        logger.warning("backend.auth.externalAccess is not configured: admin and write routes are open to anyone who can reach this server")
-    }
-
-    let engine = CatalogEngine(store: store, processors: registry.processors + processors, logger: logger)
-    try await engine.start(providers: registry.providers + providers)
     return CallboardApplication(configuration: configuration, engine: engine, events: events,
-                                scheduler: scheduler, ingressTopics: ingressTopics, frobsSimulator: frobsSimulator, readiness: Readiness(), logger: logger,
-                                closeResources: closeResources)
+                                scheduler: scheduler, ingressTopics: ingressTopics, frobsSimulator: frobsSimulator,
+                                readiness: Readiness(), logger: logger, closeResources: closeResources)
 }
