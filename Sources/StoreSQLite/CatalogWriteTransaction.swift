@@ -19,7 +19,8 @@ struct CatalogWriteTransaction {
     private var written: [String: PendingChange] = [:]
     /// In bulk mode (a load into an empty catalog), every relation written so far by source ref:
     /// then the relation indexes are dropped and this map answers ``servedRelations(of:adding:)``.
-    private var bulkRelations: [String: Set<EntityRelation>]?
+    /// Kept as arrays (duplicates removed when served): appending costs no hashing of relations.
+    private var bulkRelations: [String: [EntityRelation]]?
 
     struct PendingChange {
         var type: CatalogChange.Kind
@@ -56,7 +57,7 @@ struct CatalogWriteTransaction {
     private func servedRelations(of ref: String, adding own: [StoredRelation] = []) throws -> [EntityRelation] {
         var relations = Set<EntityRelation>()
         if let bulkRelations {
-            relations = bulkRelations[ref] ?? []
+            relations = Set(bulkRelations[ref] ?? [])
             for relation in own where relation.sourceRef == ref {
                 relations.insert(EntityRelation(type: relation.type, targetRef: relation.targetRef))
             }
@@ -207,7 +208,7 @@ struct CatalogWriteTransaction {
             db, sql: "INSERT OR IGNORE INTO relations (origin_id, source_ref, type, target_ref) VALUES (?, ?, ?, ?)")
         for relation in relations {
             try statement.run(.int(originID), .text(relation.sourceRef), .text(relation.type), .text(relation.targetRef))
-            bulkRelations?[relation.sourceRef, default: []].insert(
+            bulkRelations?[relation.sourceRef, default: []].append(
                 EntityRelation(type: relation.type, targetRef: relation.targetRef))
         }
     }
