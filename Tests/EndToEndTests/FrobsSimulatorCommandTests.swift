@@ -1,0 +1,43 @@
+import AsyncHTTPClient
+import CallboardTesting
+import Foundation
+import Testing
+
+/// `callboard frobs-simulator` as a user runs it: it serves the sample frobs, and SIGTERM stops it
+/// cleanly; bad options are one clear line.
+@Suite struct FrobsSimulatorCommandTests {
+    @Test func theSubcommandServesFrobsAndStopsOnSIGTERM() async throws {
+        let port = try freeLoopbackPort()
+        let process = Process()
+        process.executableURL = CommandLineTests.executable
+        process.arguments = ["frobs-simulator", "--port", "\(port)", "--demo-interval", "0"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        func data() async -> String? {
+            guard let response = try? await client.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/envs/production/data"), timeout: .seconds(5)),
+                response.status == .ok,
+                let body = try? await response.body.collect(upTo: 1 << 20)
+            else { return nil }
+            return String(buffer: body)
+        }
+        var served: String?
+        _ = try await eventually {
+            served = await data()
+            return served != nil
+        }
+        try await client.shutdown()
+        #expect(served?.contains("frob-alpha") == true)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func aBadPortIsOneClearLine() throws {
+        let outcome = try CommandLineTests.run(["frobs-simulator", "--port", "70000"])
+        #expect(outcome.status != 0)
+        #expect(outcome.error.contains("--port must be from 0 to 65535"))
+    }
+}
