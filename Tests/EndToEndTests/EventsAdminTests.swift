@@ -25,14 +25,6 @@ import Testing
         try await server.request(.POST, "/api/events/http/frobs", body: body, headers: [("content-type", "application/json")])
     }
 
-    /// Polls `condition` (bounded) until it holds.
-    func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<1000 {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return try await condition()
-    }
 
     @Test func deadLettersCanBeListedReplayedAndDeleted() async throws {
         try await LiveServer.with(yaml: Self.config) { server in

@@ -103,13 +103,9 @@ import Testing
                 .POST, "/api/events/http/greetings", body: #"{"name":"hello-world"}"#,
                 headers: [("content-type", "application/json"), ("x-greeting-key", "letmein")])
             #expect(accepted.status == 202)
-            var found = 0
-            for _ in 0..<500 {
-                found = try await server.get("/api/catalog/entities/by-name/component/default/hello-world").status == 200 ? 1 : 0
-                if found == 1 { break }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            #expect(found == 1)
+            #expect(try await eventually {
+                try await server.get("/api/catalog/entities/by-name/component/default/hello-world").status == 200
+            })
             let providers = try await server.get("/api/catalog/providers").text
             #expect(providers.contains("greetings"))
         }
