@@ -1,7 +1,7 @@
 /// Comparisons whose duration does not depend on where the inputs differ.
-enum ConstantTime {
+public enum ConstantTime {
     /// True when `lhs` and `rhs` are equal; runs in time proportional to the longer input only.
-    static func equals(_ lhs: some Collection<UInt8>, _ rhs: some Collection<UInt8>) -> Bool {
+    public static func equals(_ lhs: some Collection<UInt8>, _ rhs: some Collection<UInt8>) -> Bool {
         let left = Array(lhs)
         let right = Array(rhs)
         var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)

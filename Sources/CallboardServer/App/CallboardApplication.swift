@@ -53,6 +53,7 @@ public final class CallboardApplication: Sendable {
     public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: AuthMiddleware(configuration.backend.auth))
         HealthRoutes(readiness: readiness).register(on: router)
         CatalogRoutes(engine: engine).register(on: router)
         SchedulerRoutes(scheduler: scheduler).register(on: router)

@@ -1,0 +1,85 @@
+import CallboardConfig
+import Hummingbird
+import Logging
+import Webhooks
+
+/// `backend.auth.externalAccess` (SPEC §2): the events admin routes, catalog writes, scheduler
+/// triggers and `/metrics` (and, with `protectReads`, catalog reads) need
+/// `Authorization: Bearer <token>` matching a configured static token. A missing or wrong token is
+/// a 401 AuthenticationError. Tokens are compared in constant time; the subject of the matching
+/// token goes into the request's log metadata, the token itself never reaches a log or a body.
+/// Webhook ingress and health stay open (ingress is checked by each topic's validator).
+struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// What a request needs.
+    enum Requirement: Equatable {
+        case open
+        case token
+    }
+
+    private let accesses: [(token: [UInt8], subject: String)]
+    private let protectReads: Bool
+
+    init(_ auth: CallboardConfiguration.Auth) {
+        accesses = auth.externalAccess.map { (Array($0.token.value.utf8), $0.subject) }
+        protectReads = auth.protectReads
+    }
+
+    /// Which routes need a token (the table in SPEC §2).
+    static func requirement(method: HTTPRequest.Method, path: String, protectReads: Bool) -> Requirement {
+        let path = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        if path == "/metrics" { return .token }
+        if path.hasPrefix("/api/events/") || path == "/api/events" {
+            return path.hasPrefix("/api/events/http/") ? .open : .token
+        }
+        if path.hasPrefix("/api/catalog/") || path == "/api/catalog" {
+            if protectReads { return .token }
+            if path.hasPrefix("/api/catalog/.backstage/scheduler/") && method == .post { return .token }
+            switch method {
+            case .get, .head, .options:
+                return .open
+            case .post where path == "/api/catalog/entities/by-refs" || path == "/api/catalog/validate-entity":
+                return .open  // reads that take a body
+            default:
+                return .token  // DELETE /entities/by-uid, POST /refresh, location writes, …
+            }
+        }
+        return .open
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard !accesses.isEmpty,
+            Self.requirement(method: request.method, path: request.uri.path, protectReads: protectReads) == .token
+        else { return try await next(request, context) }
+        guard let subject = subject(of: request) else {
+            context.logger.warning("Request refused: missing or wrong bearer token", metadata: [
+                "http.method": "\(request.method.rawValue)", "http.path": "\(request.uri.path)",
+            ])
+            throw APIError(.authentication, "Missing or invalid bearer token; send Authorization: Bearer <token>",
+                           headers: [.wwwAuthenticate: "Bearer"])
+        }
+        var context = context
+        context.logger[metadataKey: "auth.subject"] = "\(subject)"
+        if request.method != .get && request.method != .head {
+            context.logger.info("Authenticated request", metadata: [
+                "http.method": "\(request.method.rawValue)", "http.path": "\(request.uri.path)",
+            ])
+        }
+        return try await next(request, context)
+    }
+
+    /// The subject of the token the request carries, if it matches one.
+    private func subject(of request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let presented = Array(parts[1].utf8)
+        var matched: String?
+        // Compare with every token, so the time does not tell which one matched.
+        for access in accesses where ConstantTime.equals(presented, access.token) {
+            matched = matched ?? access.subject
+        }
+        return matched
+    }
+}
