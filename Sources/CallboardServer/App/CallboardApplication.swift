@@ -57,7 +57,9 @@ public final class CallboardApplication: Sendable {
         HealthRoutes(readiness: readiness).register(on: router)
         CatalogRoutes(engine: engine).register(on: router)
         SchedulerRoutes(scheduler: scheduler).register(on: router)
-        IngressRoutes(topics: ingressTopics, events: events).register(on: router)
+        let metrics = CallboardMetrics()
+        IngressRoutes(topics: ingressTopics, events: events, metrics: metrics).register(on: router)
+        MetricsRoute(metrics: metrics, log: events.log, store: engine.store).register(on: router)
         // Finished when shutdown starts, so that SSE streams close at once.
         let shutdownSignal = Broadcaster<Void>()
         CatalogChangesRoute(engine: engine, shutdown: shutdownSignal).register(on: router)

@@ -10,6 +10,7 @@ import Webhooks
 struct IngressRoutes<Context: RequestContext> {
     let topics: [String: IngressTopic]
     let events: DurableEventsService
+    let metrics: CallboardMetrics
 
     func register(on router: Router<Context>) {
         router.post("api/events/http/:topic", use: receive)
@@ -20,11 +21,14 @@ struct IngressRoutes<Context: RequestContext> {
         guard let topic = topics[name] else {
             throw APIError.notFound("No event ingress for topic '\(name)'; configure it under events.http.topics")
         }
+        // Counted only for configured topics, so a sender cannot grow the label set.
         if let wait = topic.rateLimiter?.take() {
+            metrics.received(topic: name, outcome: "rate_limited")
             throw APIError(.tooManyRequests, "Topic '\(name)' is over its rate limit; retry after \(wait) s",
                            headers: [.retryAfter: "\(wait)"])
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > topic.maxBodyBytes {
+            metrics.received(topic: name, outcome: "too_large")
             throw APIError(.payloadTooLarge, "Body is larger than the topic's limit of \(topic.maxBodyBytes) bytes")
         }
         var request = request
@@ -32,6 +36,7 @@ struct IngressRoutes<Context: RequestContext> {
         do {
             body = try await request.collectBody(upTo: topic.maxBodyBytes)
         } catch {
+            metrics.received(topic: name, outcome: "too_large")
             throw APIError(.payloadTooLarge, "Body is larger than the topic's limit of \(topic.maxBodyBytes) bytes")
         }
         var headers: [String: String] = [:]
@@ -43,19 +48,27 @@ struct IngressRoutes<Context: RequestContext> {
         let event: NewEvent
         switch IngressPipeline.event(for: incoming, topic: topic) {
         case .success(let built): event = built
-        case .failure(.unsupportedMediaType(let message)): throw APIError(.unsupportedMediaType, message)
-        case .failure(.badRequest(let message)): throw APIError.input(message)
+        case .failure(.unsupportedMediaType(let message)):
+            metrics.received(topic: name, outcome: "unsupported_media_type")
+            throw APIError(.unsupportedMediaType, message)
+        case .failure(.badRequest(let message)):
+            metrics.received(topic: name, outcome: "bad_request")
+            throw APIError.input(message)
         case .failure(.rejected(let reason)):
+            metrics.received(topic: name, outcome: "rejected")
             context.logger.warning("Webhook rejected by the topic's validator", metadata: [
                 "event.topic": "\(name)", "reason": "\(reason)",
             ])
             throw APIError(.notAllowed, "Request rejected: \(reason)")
         }
         let outcome: AppendOutcome
+        let started = ContinuousClock.now
         do {
             guard let first = try await events.append([event]).first else { throw CancellationError() }
             outcome = first
+            metrics.appended(topic: name, after: ContinuousClock.now - started)
         } catch {
+            metrics.received(topic: name, outcome: "unavailable")
             context.logger.error("Event log append failed; not acknowledged", metadata: [
                 "event.topic": "\(name)", "error": "\(error)",
             ])
@@ -63,8 +76,10 @@ struct IngressRoutes<Context: RequestContext> {
         }
         switch outcome {
         case .appended(let id, _):
+            metrics.received(topic: name, outcome: "accepted")
             return JSONResponse.make(["status": "accepted", "eventId": .string(id)], status: .accepted)
         case .duplicate(let id):
+            metrics.received(topic: name, outcome: "duplicate")
             return JSONResponse.make(["status": "accepted", "eventId": .string(id), "duplicate": true], status: .accepted)
         }
     }
