@@ -244,7 +244,18 @@ public func buildApplication(
             logger.warning("backend.auth.externalAccess is not configured: admin and write routes are open to anyone who can reach this server")
         }
         engine = CatalogEngine(store: store, processors: registry.processors + processors, logger: logger)
-        try await engine.start(providers: registry.providers + providers)
+        let allProviders = registry.providers + providers
+        try await engine.start(providers: allProviders)
+        // One line that tells an operator what this server does.
+        let tasks = (try? await scheduler.tasks().map(\.taskId)) ?? []
+        logger.info("Callboard configured", metadata: [
+            "database": "\(configuration.backend.database.summary)",
+            "topics": "\(ingressTopics.keys.sorted().joined(separator: ", "))",
+            "modules": "\(modules.map(\.moduleID).joined(separator: ", "))",
+            "providers": "\(allProviders.map(\.name).joined(separator: ", "))",
+            "tasks": "\(tasks.joined(separator: ", "))",
+            "auth": "\(configuration.backend.auth.isEnabled ? "bearer tokens" : "open")",
+        ])
     } catch {
         await closeResources()
         throw error
@@ -252,4 +263,15 @@ public func buildApplication(
     return CallboardApplication(configuration: configuration, engine: engine, events: events,
                                 scheduler: scheduler, ingressTopics: ingressTopics, frobsSimulator: frobsSimulator,
                                 readiness: Readiness(), logger: logger, closeResources: closeResources)
+}
+
+extension CallboardConfiguration.Database {
+    /// Where the data lives, for the startup summary; never a credential.
+    var summary: String {
+        switch self {
+        case .sqlite(.inMemory): return "sqlite in memory"
+        case .sqlite(.directory(let directory)): return "sqlite in \(directory)"
+        case .postgres: return "postgres"
+        }
+    }
 }
