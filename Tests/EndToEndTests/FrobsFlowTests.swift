@@ -44,13 +44,22 @@ import Testing
 
     /// A request to the simulator's own HTTP API; returns the status.
     static func send(_ server: LiveServer, _ method: HTTPMethod, _ url: String, _ body: String? = nil) async throws -> Int {
+        try await exchange(server, method, url, body).status
+    }
+
+    /// A request to the simulator's own HTTP API; returns the status and the body.
+    static func exchange(_ server: LiveServer, _ method: HTTPMethod, _ url: String, _ body: String? = nil)
+        async throws -> (status: Int, body: [UInt8])
+    {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let body {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        return Int(try await server.client.execute(request, timeout: .seconds(30)).status.code)
+        let response = try await server.client.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), Array(bytes.readableBytesView))
     }
 
     func webhook(_ server: LiveServer, _ type: String, _ id: String) async throws {
@@ -156,14 +165,25 @@ import Testing
     }
 
     @Test func theEmbeddedSimulatorSendsItsOwnWebhooks() async throws {
-        let port = try freeLoopbackPort()
-        let yaml = Self.config(simulatorPort: port) + "\nfrobsSimulator: { port: \(port), demoInterval: 0 }\n"
-        try await LiveServer.with(yaml: yaml) { server in
-            #expect(try await eventually { (try? await Self.send(server, .GET, "http://127.0.0.1:\(port)/health")) == 200 })
-            let created = try await Self.send(
-                server, .PUT, "http://127.0.0.1:\(port)/sources/77", #"{"frobs":[{"name":"frob-seventy-seven","owner":"team-x"}]}"#)
-            #expect(created == 201)
-            #expect(try await eventually { try await entity(server, "frob-seventy-seven") != nil })
+        // The simulator's port must be written into the provider's URLs before anything starts,
+        // so it is picked free and released; a parallel test may take it meanwhile. The control
+        // response says whether this server's simulator answered (its webhook went to this
+        // server); if another one did, try again on another port.
+        for _ in 0..<5 {
+            let port = try freeLoopbackPort()
+            let yaml = Self.config(simulatorPort: port) + "\nfrobsSimulator: { port: \(port), demoInterval: 0 }\n"
+            let done = try await LiveServer.with(yaml: yaml) { (server: LiveServer) async throws -> Bool in
+                _ = try await eventually { (try? await Self.send(server, .GET, "http://127.0.0.1:\(port)/health")) == 200 }
+                let (status, body) = try await Self.exchange(
+                    server, .PUT, "http://127.0.0.1:\(port)/sources/77", #"{"frobs":[{"name":"frob-seventy-seven","owner":"team-x"}]}"#)
+                guard status == 201, let reply = try? JSONParser.parse(body), reply["webhook"]?["status"] == 202 else {
+                    return false
+                }
+                #expect(try await eventually { try await entity(server, "frob-seventy-seven") != nil })
+                return true
+            }
+            if done { return }
         }
+        Issue.record("the embedded simulator never answered on a free port")
     }
 }
