@@ -7,13 +7,15 @@ import Testing
 /// cleanly; bad options are one clear line.
 @Suite struct FrobsSimulatorCommandTests {
     @Test func theSubcommandServesFrobsAndStopsOnSIGTERM() async throws {
-        let port = try freeLoopbackPort()
         let process = Process()
         process.executableURL = CommandLineTests.executable
-        process.arguments = ["frobs-simulator", "--port", "\(port)", "--demo-interval", "0"]
-        process.standardError = FileHandle.nullDevice
+        process.arguments = ["frobs-simulator", "--port", "0", "--demo-interval", "0"]
+        let log = Pipe()
+        process.standardError = log
         try process.run()
         defer { if process.isRunning { process.terminate() } }
+        // Port 0: the simulator logs the port it got.
+        let port = try #require(await Self.listeningPort(in: log.fileHandleForReading))
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         func data() async -> String? {
             guard let response = try? await client.execute(
@@ -33,6 +35,16 @@ import Testing
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+    }
+
+    /// Reads the simulator's log until `listening on http://host:port`; nil if it ends first.
+    static func listeningPort(in handle: FileHandle) async -> Int? {
+        var text = ""
+        while case let chunk = handle.availableData, !chunk.isEmpty {
+            text += String(decoding: chunk, as: UTF8.self)
+            if let match = text.firstMatch(of: /listening on http:\/\/[^:\s]+:(\d+)/) { return Int(match.1) }
+        }
+        return nil
     }
 
     @Test func aBadPortIsOneClearLine() throws {
