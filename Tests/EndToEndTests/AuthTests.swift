@@ -45,6 +45,11 @@ import Testing
                 #expect(wrong.status == 401, "\(method) \(path)")
                 #expect(!wrong.text.contains(Self.token))
             }
+            // The router ignores empty segments; so does the check.
+            for path in ["/api//events/topics", "//api/events/topics", "/api/events//topics/", "/metrics/"] {
+                #expect(try await server.get(path).status == 401, "\(path)")
+            }
+            #expect(try await server.request(.DELETE, "/api/catalog//entities/by-uid/x").status == 401)
             #expect(try await server.request(.GET, "/api/events/topics", headers: Self.bearer).status == 200)
             #expect(try await server.request(.GET, "/api/events/topics",
                                              headers: [("authorization", "bearer other-token-for-ci")]).status == 200)

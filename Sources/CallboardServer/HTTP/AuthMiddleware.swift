@@ -26,7 +26,9 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Which routes need a token (the table in SPEC §2).
     static func requirement(method: HTTPRequest.Method, path: String, protectReads: Bool) -> Requirement {
-        let path = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        // The router ignores empty segments (`//api//events/topics` reaches the events routes), so
+        // the check must see the path the same way.
+        let path = "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
         if path == "/metrics" { return .token }
         if path.hasPrefix("/api/events/") || path == "/api/events" {
             return path.hasPrefix("/api/events/http/") ? .open : .token
