@@ -92,7 +92,7 @@ public final class CallboardApplication: Sendable {
         if let simulator = frobsSimulator {
             // It stops before the server does; if it cannot run, Callboard runs on without it.
             services.append(.init(
-                service: EmbeddedFrobsSimulator(settings: simulator, callboardPort: { await self.port() }, logger: logger),
+                service: EmbeddedFrobsSimulator(settings: simulator, callboardPort: { self.boundPortIfKnown() }, logger: logger),
                 successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
         }
         services.append(.init(service: ReadinessService(readiness: readiness, logger: logger) { shutdownSignal.finish() }))
@@ -117,6 +117,11 @@ public final class CallboardApplication: Sendable {
     /// Starts a graceful shutdown, as SIGTERM does; ``run(signals:)`` returns once it is done.
     public func shutdown() async {
         await serviceGroup.withLock({ $0 })?.triggerGracefulShutdown()
+    }
+
+    /// The port the server listens on, or nil before it does.
+    func boundPortIfKnown() -> Int? {
+        boundPort.withLock { $0 }
     }
 
     /// The port the server listens on, once it does (useful with port 0).

@@ -10,7 +10,7 @@ struct RetentionService: Service {
     var interval: Duration = .seconds(60)
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let report = try await log.applyRetention(policy)
                 for subscriber in report.staleSubscribersDropped {
@@ -20,6 +20,8 @@ struct RetentionService: Service {
                 if report.eventsDeleted > 0 {
                     logger.debug("Event retention", metadata: ["events.deleted": "\(report.eventsDeleted)"])
                 }
+            } catch is CancellationError {
+                return
             } catch {
                 logger.error("Event retention failed", metadata: ["error": "\(error)"])
             }

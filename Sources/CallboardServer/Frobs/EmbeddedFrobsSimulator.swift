@@ -47,24 +47,37 @@ struct FrobsSimulatorSettings: Sendable {
 /// A simulator that cannot start (its port is taken) is logged and Callboard keeps running.
 struct EmbeddedFrobsSimulator: Service {
     let settings: FrobsSimulatorSettings
-    let callboardPort: @Sendable () async -> Int
+    /// Callboard's bound port, once it listens (nil before).
+    let callboardPort: @Sendable () -> Int?
     let logger: Logger
 
     func run() async throws {
-        let port = await callboardPort()
-        let configuration = FrobsSimulatorConfiguration(
-            host: settings.host, port: settings.port,
-            ingressURL: "http://127.0.0.1:\(port)/api/events/http/frobs",
-            signingSecret: settings.signingSecret, demoInterval: settings.demoInterval, seed: settings.seed,
-            initialSources: FrobsSimulatorConfiguration.sampleSources)
         var logger = logger
         logger[metadataKey: "component"] = "frobs-simulator"
         do {
+            // Waits for Callboard to listen; cancellation (Callboard could not bind) and
+            // shutdown end the wait.
+            var port = callboardPort()
+            while port == nil {
+                if Task.isShuttingDownGracefully { return }
+                try await Task.sleep(for: .milliseconds(20))
+                port = callboardPort()
+            }
+            let configuration = FrobsSimulatorConfiguration(
+                host: settings.host, port: settings.port,
+                ingressURL: "http://127.0.0.1:\(port ?? 0)/api/events/http/frobs",
+                signingSecret: settings.signingSecret, demoInterval: settings.demoInterval, seed: settings.seed,
+                initialSources: FrobsSimulatorConfiguration.sampleSources)
             let simulator = try FrobsSimulator(configuration: configuration, logger: logger)
             logger.info("Starting the embedded Frobs simulator", metadata: [
                 "http.port": "\(settings.port)", "demo.interval": "\(settings.demoInterval.map { "\($0)" } ?? "off")",
             ])
-            try await simulator.run()
+            // The simulator runs its own service group; pass Callboard's shutdown on to it.
+            try await withGracefulShutdownHandler {
+                try await simulator.run()
+            } onGracefulShutdown: {
+                Task { await simulator.shutdown() }
+            }
         } catch is CancellationError {
             return
         } catch {
