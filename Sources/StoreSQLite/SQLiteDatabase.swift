@@ -25,7 +25,12 @@ enum SQLiteDatabase {
         let writer: any DatabaseWriter
         if let path {
             configuration.maximumReaderCount = 8
-            writer = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            // The pool sets `synchronous = NORMAL` on its writer after `prepareDatabase` (WAL's
+            // usual setting); apply the caller's pragmas again so that theirs win (the event log
+            // asks for FULL).
+            try pool.writeWithoutTransaction { db in try db.execute(sql: pragmas) }
+            writer = pool
         } else {
             writer = try DatabaseQueue(configuration: configuration)
         }

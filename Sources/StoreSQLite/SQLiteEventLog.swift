@@ -18,9 +18,6 @@ public final class SQLiteEventLog: EventLog {
         writer = try SQLiteDatabase.open(
             path: path, pragmas: "PRAGMA synchronous = FULL", migrator: EventLogSchema.migrator(),
             checkpointer: checkpointer)
-        // GRDB's pool sets `synchronous = NORMAL` on its writer after preparing the connection
-        // (WAL's usual setting); the event log promises FULL: every commit flushes the WAL.
-        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         committer = GroupCommitter(writer: writer) { db, requests in
             let now = SQLiteDatabase.timestamp()
             return try requests.map { events in try events.map { try Self.insert($0, db: db, now: now) } }
