@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "Webhooks", targets: ["Webhooks"]),
         .library(name: "UrlReader", targets: ["UrlReader"]),
         .library(name: "StoreSQLite", targets: ["StoreSQLite"]),
+        .library(name: "Locations", targets: ["Locations"]),
+        .library(name: "GitHubIntegration", targets: ["GitHubIntegration"]),
         .library(name: "CallboardServer", targets: ["CallboardServer"]),
         .library(name: "CallboardTesting", targets: ["CallboardTesting"]),
     ],
@@ -135,6 +137,36 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Locations",
+            dependencies: [
+                "Catalog",
+                "CatalogModel",
+                "CallboardConfig",
+                "UrlReader",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GitHubIntegration",
+            dependencies: [
+                "CallboardConfig",
+                "Catalog",
+                "CatalogModel",
+                "Events",
+                "Locations",
+                "ModuleAPI",
+                "Scheduler",
+                "UrlReader",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "StoreSQLite",
             dependencies: [
                 "Catalog",
@@ -156,6 +188,8 @@ let package = Package(
                 "Events",
                 "FrobsExample",
                 "FrobsSimulator",
+                "GitHubIntegration",
+                "Locations",
                 "ModuleAPI",
                 "Scheduler",
                 "StoreSQLite",
@@ -187,6 +221,10 @@ let package = Package(
             name: "CallboardTesting",
             dependencies: [
                 "Catalog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "CatalogModel",
                 "CallboardServer",
                 "CallboardConfig",
@@ -260,9 +298,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LocationsTests",
+            dependencies: ["Locations"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GitHubIntegrationTests",
+            dependencies: [
+                "GitHubIntegration", "CallboardConfig", "CatalogModel",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "callboard", "CallboardServer", "CallboardTesting", "Catalog", "CatalogModel", "CallboardConfig",
+                "callboard", "CallboardServer", "CallboardTesting", "GitHubIntegration", "Locations", "Catalog", "CatalogModel", "CallboardConfig",
                 "Events", "ModuleAPI", "Webhooks", "StoreSQLite", "UrlReader", "FrobsSimulator", "FrobsExample", "Scheduler",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

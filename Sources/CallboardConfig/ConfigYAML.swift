@@ -36,9 +36,12 @@ public enum ConfigYAML {
     public static func parseDocuments(_ text: String, file: String) throws(ConfigError) -> [JSONValue] {
         var documents: [JSONValue] = []
         do {
-            for node in try Yams.compose_all(yaml: protectingReferences(text), Resolver.basic) {
+            // The sequence keeps a syntax error instead of throwing it: check it once iteration ends.
+            var sequence = try Yams.compose_all(yaml: protectingReferences(text), Resolver.basic)
+            while let node = sequence.next() {
                 documents.append(try convert(node, file: file))
             }
+            if let error = sequence.error { throw error }
         } catch let error as ConfigError {
             throw error
         } catch let error as YamlError {

@@ -88,6 +88,7 @@ enum CatalogSchema {
                 );
                 """)
         }
+        registerLaterMigrations(&migrator)
         return migrator
     }
 
@@ -101,4 +102,21 @@ enum CatalogSchema {
         ("relations_target", "CREATE INDEX relations_target ON relations(target_ref, type COLLATE NOCASE)"),
         ("refresh_keys_entity", "CREATE INDEX refresh_keys_entity ON refresh_keys(entity_id)"),
     ]
+}
+
+extension CatalogSchema {
+    /// Registers the migrations added after the first release, in order.
+    static func registerLaterMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2-locations") { db in
+            try db.execute(sql: """
+                CREATE TABLE locations (
+                    id TEXT PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    UNIQUE (type, target)
+                );
+                """)
+        }
+    }
 }

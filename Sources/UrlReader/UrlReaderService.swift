@@ -40,6 +40,9 @@ public struct UrlReaderError: Error, Sendable, Equatable, CustomStringConvertibl
         case tooLarge
         /// No answer within the timeout.
         case timeout
+        /// The upstream's rate limit is exhausted (GitHub's `x-ratelimit-remaining: 0`): retryable
+        /// once it resets.
+        case rateLimited
         /// Any other failure (5xx, connection refused, bad redirect): retryable.
         case failed
     }

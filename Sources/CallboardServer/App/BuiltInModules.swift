@@ -1,4 +1,5 @@
 import FrobsExample
+import GitHubIntegration
 import ModuleAPI
 import Webhooks
 
@@ -9,6 +10,7 @@ public enum BuiltInModules {
     public static let all: [any CallboardModule] = [
         GitHubWebhookModule(),
         GitLabWebhookModule(),
+        GitHubDiscoveryModule(),
         FrobsModule(),
     ]
 }

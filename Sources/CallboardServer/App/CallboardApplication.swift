@@ -2,7 +2,9 @@ import CallboardConfig
 import Catalog
 import Events
 import Foundation
+import GitHubIntegration
 import Hummingbird
+import Locations
 import Logging
 import ModuleAPI
 import NIOCore
@@ -23,6 +25,8 @@ public final class CallboardApplication: Sendable {
     public let events: DurableEventsService
     /// Scheduled tasks (providers' full syncs), listed and triggered over HTTP.
     public let scheduler: TaskScheduler
+    /// The catalog's locations (`catalog.locations` and registered ones).
+    public let locations: LocationService
     public let readiness: Readiness
     let ingressTopics: [String: IngressTopic]
     /// The embedded Frobs simulator's settings (`frobsSimulator`), when it is enabled.
@@ -35,7 +39,7 @@ public final class CallboardApplication: Sendable {
     private let serviceGroup = Mutex<ServiceGroup?>(nil)
 
     init(configuration: CallboardConfiguration, engine: CatalogEngine, events: DurableEventsService,
-         scheduler: TaskScheduler, ingressTopics: [String: IngressTopic], frobsSimulator: FrobsSimulatorSettings?,
+         scheduler: TaskScheduler, locations: LocationService, ingressTopics: [String: IngressTopic], frobsSimulator: FrobsSimulatorSettings?,
          readiness: Readiness, logger: Logger,
          closeResources: @escaping @Sendable () async -> Void = {}) {
         self.configuration = configuration
@@ -43,6 +47,7 @@ public final class CallboardApplication: Sendable {
         self.engine = engine
         self.events = events
         self.scheduler = scheduler
+        self.locations = locations
         self.ingressTopics = ingressTopics
         self.frobsSimulator = frobsSimulator
         self.readiness = readiness
@@ -55,7 +60,8 @@ public final class CallboardApplication: Sendable {
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AuthMiddleware(configuration.backend.auth))
         HealthRoutes(readiness: readiness).register(on: router)
-        CatalogRoutes(engine: engine).register(on: router)
+        CatalogRoutes(engine: engine, locations: locations).register(on: router)
+        LocationsRoutes(locations: locations, store: engine.store).register(on: router)
         SchedulerRoutes(scheduler: scheduler).register(on: router)
         let metrics = CallboardMetrics()
         IngressRoutes(topics: ingressTopics, events: events, metrics: metrics).register(on: router)
@@ -87,6 +93,7 @@ public final class CallboardApplication: Sendable {
             .init(service: scheduler),
             .init(service: RetentionService(log: events.log, policy: retentionPolicy, logger: logger)),
             .init(service: CatalogChangeRelay(engine: engine, events: events, logger: logger)),
+            .init(service: LocationsStartupRead(locations: locations), successTerminationBehavior: .ignore),
             .init(service: app),
         ]
         if let simulator = frobsSimulator {
@@ -215,18 +222,28 @@ public func buildApplication(
     let frobsSimulator = try FrobsSimulatorSettings.read(configuration.root)
     let urlReader: any UrlReaderService
     var closeResources: @Sendable () async -> Void = {}
+    let gitHub: [GitHubIntegrationConfig]
+    do {
+        gitHub = try GitHubIntegrationConfig.read(configuration.root)
+    } catch {
+        throw StartupError(error.message)
+    }
     if let reader {
-        urlReader = reader
+        urlReader = gitHub.isEmpty ? reader : GitHubUrlReader(clients: gitHub.map { GitHubClient(integration: $0) }, fallback: reader)
     } else {
         let httpReader = HTTPUrlReader(allowList: ReadingAllowList(rules: configuration.backend.reading.allow.map {
             ReadingAllowRule(host: $0.host, ports: $0.ports, paths: $0.paths)
         }))
-        urlReader = httpReader
+        // GitHub URLs of configured integrations go through GitHub's API with the token.
+        urlReader = gitHub.isEmpty ? httpReader
+            : GitHubUrlReader(clients: gitHub.map { GitHubClient(integration: $0) }, fallback: httpReader)
         closeResources = { try? await httpReader.shutdown() }
     }
+    let sourceAnnotator = GitHubUrlReader(clients: gitHub.map { GitHubClient(integration: $0) }, fallback: urlReader).annotator
     // From here on, a failure closes the URL reader's HTTP client before it propagates.
     let scheduler: TaskScheduler
     let engine: CatalogEngine
+    let locations: LocationService
     do {
         let taskStore: any TaskStore
         switch configuration.backend.database {
@@ -249,8 +266,12 @@ public func buildApplication(
             logger.warning("backend.auth.externalAccess is not configured: admin and write routes are open to anyone who can reach this server")
         }
         engine = CatalogEngine(store: store, processors: registry.processors + processors, logger: logger)
-        let allProviders = registry.providers + providers
+        locations = LocationService.make(
+            configuration: configuration.catalog, store: store, reader: urlReader, annotate: sourceAnnotator,
+            engine: engine, logger: logger)
+        let allProviders = registry.providers + providers + (try await locations.load())
         try await engine.start(providers: allProviders)
+        try await locations.schedule(every: configuration.catalog.locationRefresh, on: scheduler)
         // One line that tells an operator what this server does.
         let tasks = (try? await scheduler.tasks().map(\.taskId)) ?? []
         logger.info("Callboard configured", metadata: [
@@ -266,7 +287,7 @@ public func buildApplication(
         throw error
     }
     return CallboardApplication(configuration: configuration, engine: engine, events: events,
-                                scheduler: scheduler, ingressTopics: ingressTopics, frobsSimulator: frobsSimulator,
+                                scheduler: scheduler, locations: locations, ingressTopics: ingressTopics, frobsSimulator: frobsSimulator,
                                 readiness: Readiness(), logger: logger, closeResources: closeResources)
 }
 

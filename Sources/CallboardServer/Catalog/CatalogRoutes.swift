@@ -1,11 +1,14 @@
 import Catalog
 import HTTPTypes
 import Hummingbird
+import Locations
 import UrlReader
 
 /// Backstage's catalog REST API, mounted at `/api/catalog`.
 struct CatalogRoutes<Context: RequestContext> {
     let engine: CatalogEngine
+    /// The locations, for `/ancestry` and for `POST /refresh` of a location's entity.
+    var locations: LocationService?
     var store: any CatalogStore { engine.store }
 
     func register(on router: Router<Context>) {
@@ -20,7 +23,6 @@ struct CatalogRoutes<Context: RequestContext> {
         group.get("entity-facets", use: facets)
         group.post("refresh", use: refresh)
         group.post("validate-entity", use: validateEntity)
-        group.get("locations", use: locations)
         group.get("providers", use: providers)
     }
 
@@ -188,10 +190,30 @@ struct CatalogRoutes<Context: RequestContext> {
         guard let entity = try await store.entity(ref: ref.description) else {
             throw APIError.notFound("No entity named '\(ref)' found")
         }
-        // Provider-owned entities are their own root; location chains arrive with locations.
-        var out: [UInt8] = Array(#"{"items":[{"entity":"#.utf8)
-        out.append(contentsOf: entity)
-        out.append(contentsOf: #","parentEntityRefs":[]}],"rootEntityRef":"#.utf8)
+        // The entity, then each `Location` entity that emitted it, up to the registered one.
+        var items: [(entity: [UInt8], parents: [String])] = []
+        var queue: [(ref: String, entity: [UInt8])] = [(ref.description, entity)]
+        var seen: Set<String> = [ref.description]
+        while !queue.isEmpty {
+            let (current, bytes) = queue.removeFirst()
+            var parents: [String] = []
+            for parent in locations?.parents(of: current) ?? [] {
+                guard let parentEntity = try await store.entity(ref: parent) else { continue }
+                parents.append(parent)
+                if seen.insert(parent).inserted { queue.append((parent, parentEntity)) }
+            }
+            items.append((bytes, parents))
+        }
+        var out: [UInt8] = Array(#"{"items":["#.utf8)
+        for (index, item) in items.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"entity":"#.utf8)
+            out.append(contentsOf: item.entity)
+            out.append(contentsOf: #","parentEntityRefs":"#.utf8)
+            JSONValue.array(item.parents.map(JSONValue.string)).write(into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: #"],"rootEntityRef":"#.utf8)
         JSONValue.writeString(ref.description, into: &out)
         out.append(UInt8(ascii: "}"))
         return JSONResponse.raw(out)
@@ -222,6 +244,11 @@ struct CatalogRoutes<Context: RequestContext> {
         }
         guard try await engine.refresh(entityRef: ref.description) else {
             throw APIError.notFound("No entity named '\(ref)' found")
+        }
+        // An entity read from a location: read that location again now.
+        if let locations, let bytes = try await store.entity(ref: ref.description),
+           let origin = LocationService.originKey(ofEntityJSON: bytes) {
+            _ = await locations.refresh(originKey: origin)
         }
         return Response(status: .ok)
     }
@@ -259,10 +286,6 @@ struct CatalogRoutes<Context: RequestContext> {
     static func validationErrors(_ messages: [String]) -> Response {
         JSONResponse.make(
             ["errors": .array(messages.map { ["name": "InputError", "message": .string($0)] })], status: .badRequest)
-    }
-
-    @Sendable func locations(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.array([])
     }
 
     @Sendable func providers(_ request: Request, context: Context) async throws -> Response {

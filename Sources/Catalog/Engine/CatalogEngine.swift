@@ -173,6 +173,12 @@ struct ProviderConnection: EntityProviderConnection {
     func refresh(keys: [String]) async throws {
         try await engine.refresh(keys: keys)
     }
+
+    func entities(matching filter: EntityFilter) async throws -> [Entity] {
+        try await engine.store.entities(EntitiesRequest(filter: filter)).entities.compactMap { bytes in
+            try? Entity(json: JSONParser.parse(bytes))
+        }
+    }
 }
 
 /// One ``SerialLane`` per provider name.

@@ -19,6 +19,10 @@ public protocol EntityProviderConnection: Sendable {
 
     /// Re-runs processing for the entities that registered any of these refresh keys.
     func refresh(keys: [String]) async throws
+
+    /// The catalog's entities matching `filter`, as served (any provider's), for a provider that
+    /// must know what it wrote before (which entities a changed source held).
+    func entities(matching filter: EntityFilter) async throws -> [Entity]
 }
 
 /// An entity as a provider hands it over, with the key of the location it came from.
