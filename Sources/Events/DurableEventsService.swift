@@ -279,10 +279,11 @@ public final class DurableEventsService: EventsService, Service {
             return .failed(attempts: 1, error: "stored payload is not valid JSON: \(error)")
         }
         var attempt = first
+        let context = DeliveryLogContext(eventID: event.id, topic: event.topic, subscriberID: subscriptionID)
         while true {
             let started = ContinuousClock.now
             do {
-                try await onEvent(params)
+                try await DeliveryLogContext.$current.withValue(context) { try await onEvent(params) }
                 metrics.attempted(event, took: ContinuousClock.now - started, succeeded: true)
                 activity.send(.delivered(subscriber: subscriptionID, eventID: event.id, topic: event.topic,
                                          attempt: attempt))

@@ -55,6 +55,7 @@ public final class CallboardApplication: Sendable {
     /// Runs until a signal in `signals` arrives (then shuts down gracefully) or the task is cancelled.
     public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AuthMiddleware(configuration.backend.auth))
