@@ -78,4 +78,13 @@ import Testing
         #expect(summary?["topics"] == "signed")
         #expect(!lines.contains { $0.contains("a-secret-key") })
     }
+
+    @Test func anUnknownLogSettingInTheEnvironmentIsOneClearLine() throws {
+        let outcome = try CommandLineTests.run(
+            ["serve", "--config", try CommandLineTests.temporaryFile(Self.config)],
+            environment: ["CALLBOARD_LOG_FORMAT": "xml"])
+        #expect(outcome.status != 0)
+        #expect(outcome.error.split(separator: "\n").count == 1)
+        #expect(outcome.error.contains("CALLBOARD_LOG_FORMAT: expected one of text, json, got 'xml'"))
+    }
 }

@@ -167,6 +167,8 @@ struct CatalogRoutes<Context: RequestContext> {
         guard try await engine.deleteEntity(uid: uid) else {
             throw APIError.notFound("No entity with uid \(uid)")
         }
+        context.logger.info("Entity deleted over HTTP; its provider's next mutation may bring it back",
+                            metadata: ["entity.uid": "\(uid)"])
         return Response(status: .noContent)
     }
 
@@ -223,6 +225,7 @@ struct CatalogRoutes<Context: RequestContext> {
         guard try await engine.refresh(entityRef: ref.description) else {
             throw APIError.notFound("No entity named '\(ref)' found")
         }
+        context.logger.info("Entity refreshed over HTTP", metadata: ["entity.ref": "\(ref)"])
         return Response(status: .ok)
     }
 

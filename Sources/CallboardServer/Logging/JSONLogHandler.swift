@@ -7,8 +7,11 @@ import Logging
 /// the metadata as further members (`request.id`, `event.id`, `subscriber.id`, `entity.ref`, …).
 /// A metadata key that clashes with one of the four fixed members is written as `metadata.<key>`.
 public struct JSONLogHandler: LogHandler {
+    /// Metadata on every record of this handler's logger.
     public var metadata: Logger.Metadata = [:]
+    /// The lowest level written.
     public var logLevel: Logger.Level
+    /// Contextual metadata added to every record (lowest precedence).
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let write: @Sendable ([UInt8]) -> Void
@@ -30,11 +33,13 @@ public struct JSONLogHandler: LogHandler {
         self.write = write
     }
 
+    /// One metadata value of this handler's logger.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes `event` as one JSON line.
     public func log(event: LogEvent) {
         var members: [String: JSONValue] = [:]
         // Later sources win: the provider's context, the logger's metadata, the record's own.

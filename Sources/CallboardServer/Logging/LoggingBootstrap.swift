@@ -8,6 +8,7 @@ import Logging
 /// `event.topic` and `subscriber.id` (``DeliveryLogContext``). Call once, before the first
 /// logger is made.
 public enum LoggingBootstrap {
+    /// Bootstraps swift-log's `LoggingSystem` with `settings`; callable once per process.
     public static func bootstrap(_ settings: CallboardConfiguration.Logging) {
         let level = Logger.Level(rawValue: settings.level.rawValue) ?? .info
         switch settings.format {

@@ -11,8 +11,8 @@ enum CLIProcess {
         let directory = FileManager.default.temporaryDirectory
         let outURL = directory.appendingPathComponent("callboard-cli-\(UUID().uuidString).out")
         let errURL = directory.appendingPathComponent("callboard-cli-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)
