@@ -255,6 +255,7 @@ let package = Package(
             name: "SchedulerTests",
             dependencies: [
                 "Scheduler", "StoreSQLite",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -265,6 +266,7 @@ let package = Package(
             dependencies: [
                 "Catalog", "CatalogModel", "StoreSQLite", "CallboardTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
