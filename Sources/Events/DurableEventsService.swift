@@ -1,6 +1,6 @@
 import CatalogModel
-import Metrics
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -247,7 +247,7 @@ public final class DurableEventsService: EventsService, Service {
             return
         }
         let outcome = await attempt(deadLetter.event, subscriptionID: subscription.id, startingAt: 1,
-                                    onEvent: onEvent, metrics: metrics, logger: logger, beforeRetry: {})
+                                    onEvent: onEvent, isReplay: true, metrics: metrics, logger: logger, beforeRetry: {})
         switch outcome {
         case .delivered:
             _ = try await log.deleteDeadLetter(id: deadLetter.id)
@@ -269,8 +269,8 @@ public final class DurableEventsService: EventsService, Service {
 
     /// Calls `onEvent` until it succeeds or the attempts run out, waiting between attempts.
     private func attempt(_ event: StoredEvent, subscriptionID: String, startingAt first: Int, onEvent: EventHandler,
-                         metrics: DeliveryMetrics, logger: Logger, beforeRetry: () async throws -> Void)
-        async -> AttemptOutcome
+                         isReplay: Bool = false, metrics: DeliveryMetrics, logger: Logger,
+                         beforeRetry: () async throws -> Void) async -> AttemptOutcome
     {
         let params: EventParams
         do {
@@ -284,14 +284,14 @@ public final class DurableEventsService: EventsService, Service {
             let started = ContinuousClock.now
             do {
                 try await DeliveryLogContext.$current.withValue(context) { try await onEvent(params) }
-                metrics.attempted(event, took: ContinuousClock.now - started, succeeded: true)
+                metrics.attempted(event, took: ContinuousClock.now - started, succeeded: true, replay: isReplay)
                 activity.send(.delivered(subscriber: subscriptionID, eventID: event.id, topic: event.topic,
                                          attempt: attempt))
                 if attempt > 1 { try? await log.recordError(subscriber: subscriptionID, error: nil) }
                 return .delivered
             } catch {
                 if Task.isCancelled { return .cancelled }
-                metrics.attempted(event, took: ContinuousClock.now - started, succeeded: false)
+                metrics.attempted(event, took: ContinuousClock.now - started, succeeded: false, replay: isReplay)
                 let message = String(describing: error)
                 activity.send(.failed(subscriber: subscriptionID, eventID: event.id, topic: event.topic,
                                       attempt: attempt, error: message))

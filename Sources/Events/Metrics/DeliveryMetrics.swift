@@ -11,7 +11,8 @@ import Foundation
 /// - `callboard_event_delivery_attempts_total{subscriber, outcome}`: each call of the handler
 ///   (or each routed event), `outcome` = `delivered` or `failed`;
 /// - `callboard_event_delivery_latency_seconds{subscriber}`: from the event's append to its
-///   successful delivery (includes retries and time spent queued behind earlier events);
+///   successful delivery (includes retries and time spent queued behind earlier events; a
+///   replayed dead letter is not measured, its age is the operator's, not the pipeline's);
 /// - `callboard_event_handler_duration_seconds{subscriber}`: how long one handler call took;
 /// - `callboard_event_dead_letters_total{subscriber}`: deliveries parked as dead letters.
 struct DeliveryMetrics: Sendable {
@@ -32,12 +33,13 @@ struct DeliveryMetrics: Sendable {
         deadLettered = Counter(label: "callboard_event_dead_letters_total", dimensions: dimensions, factory: factory)
     }
 
-    /// One handler call that returned after `duration`; on success, the event's end-to-end latency.
-    func attempted(_ event: StoredEvent, took duration: Duration, succeeded: Bool) {
+    /// One handler call that returned after `duration`; on success (not of a replay), the
+    /// event's end-to-end latency.
+    func attempted(_ event: StoredEvent, took duration: Duration, succeeded: Bool, replay: Bool) {
         handler.record(duration: duration)
         if succeeded {
             delivered.increment()
-            recordLatency(of: event)
+            if !replay { recordLatency(of: event) }
         } else {
             failed.increment()
         }
