@@ -102,6 +102,8 @@ extension CallboardConfiguration {
         public var reading: Reading
         /// `backend.auth`.
         public var auth: Auth
+        /// `backend.logging`: log format and level (see `LoggingConfiguration.swift`).
+        public var logging: Logging = Logging()
 
         public static let defaultShutdownGrace: Duration = .seconds(10)
 
@@ -134,6 +136,7 @@ extension CallboardConfiguration {
             shutdownGrace = try reader.optionalDuration("shutdownGrace") ?? Self.defaultShutdownGrace
             reading = try Reading(reader: reader.child("reading"))
             auth = try Auth(reader: reader.child("auth"), ignored: &ignored)
+            logging = try Logging(reader: reader.child("logging"))
         }
 
         static func parseBaseURL(_ reader: ConfigReader) throws(ConfigError) -> String {

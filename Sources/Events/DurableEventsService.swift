@@ -1,5 +1,6 @@
 import CatalogModel
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -19,6 +20,8 @@ public final class DurableEventsService: EventsService, Service {
     let policy: DeliveryPolicy
     let clock: any DeliveryClock
     let logger: Logger
+    /// Where delivery metrics go (``DeliveryMetrics``).
+    let metricsFactory: any MetricsFactory
     /// Outcomes of appends and deliveries, for the live tail.
     public let activity = Broadcaster<EventActivity>()
 
@@ -48,10 +51,13 @@ public final class DurableEventsService: EventsService, Service {
     ///   - clock: waits between delivery attempts (tests inject one that does not sleep).
     ///   - pollInterval: how often an idle subscriber looks at the log without a wake-up (covers
     ///     appends made by other processes).
+    ///   - metricsFactory: receives delivery attempts, latencies and dead letters per subscriber
+    ///     (swift-metrics' global factory by default).
     public init(log: any EventLog, policy: DeliveryPolicy = DeliveryPolicy(),
                 clock: any DeliveryClock = ContinuousDeliveryClock(), logger: Logger,
-                pollInterval: Duration = .seconds(1)) {
+                pollInterval: Duration = .seconds(1), metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.log = log
+        self.metricsFactory = metricsFactory
         self.policy = policy
         self.clock = clock
         self.logger = logger
@@ -140,9 +146,10 @@ public final class DurableEventsService: EventsService, Service {
         guard let signal = registry.withLock({ $0.signals[subscription.id] }) else { return }
         var logger = self.logger
         logger[metadataKey: "subscriber.id"] = "\(subscription.id)"
+        let metrics = DeliveryMetrics(subscriber: subscription.id, factory: metricsFactory)
         while !Task.isCancelled, !isShuttingDown {
             do {
-                let worked = try await deliverOnce(subscription, logger: logger)
+                let worked = try await deliverOnce(subscription, metrics: metrics, logger: logger)
                 if worked { continue }
             } catch is CancellationError {
                 return
@@ -155,7 +162,9 @@ public final class DurableEventsService: EventsService, Service {
     }
 
     /// One pass: replays, then a batch from the cursor. Returns whether there was work.
-    private func deliverOnce(_ subscription: Subscription, logger: Logger) async throws -> Bool {
+    private func deliverOnce(_ subscription: Subscription, metrics: DeliveryMetrics, logger: Logger) async throws
+        -> Bool
+    {
         guard let state = try await log.subscribers().first(where: { $0.id == subscription.id }) else {
             // Dropped as stale by retention: register again at the tail.
             _ = try await log.register(subscriber: subscription.id, topics: subscription.topics)
@@ -167,15 +176,16 @@ public final class DurableEventsService: EventsService, Service {
         where deadLetter.replayRequested {
             if isShuttingDown { return false }
             worked = true
-            try await replay(deadLetter, subscription: subscription, logger: logger)
+            try await replay(deadLetter, subscription: subscription, metrics: metrics, logger: logger)
         }
         let batch = try await log.read(topics: subscription.topics, after: state.cursor, limit: Self.batchSize)
         guard !batch.isEmpty else { return worked }
         switch subscription.handler {
         case .router(let router):
             try await route(batch, router: router)
+            metrics.routed(batch)
         case .subscriber(let onEvent):
-            try await deliver(batch, subscriptionID: subscription.id, onEvent: onEvent, logger: logger)
+            try await deliver(batch, subscriptionID: subscription.id, onEvent: onEvent, metrics: metrics, logger: logger)
         }
         return true
     }
@@ -194,14 +204,14 @@ public final class DurableEventsService: EventsService, Service {
         if !republished.isEmpty { wake() }
     }
 
-    private func deliver(_ batch: [StoredEvent], subscriptionID: String, onEvent: EventHandler, logger: Logger)
-        async throws
+    private func deliver(_ batch: [StoredEvent], subscriptionID: String, onEvent: EventHandler,
+                         metrics: DeliveryMetrics, logger: Logger) async throws
     {
         var delivered: Int64?
         for event in batch {
             if isShuttingDown { break }
             let outcome = await attempt(event, subscriptionID: subscriptionID, startingAt: 1, onEvent: onEvent,
-                                        logger: logger, beforeRetry: {
+                                        metrics: metrics, logger: logger, beforeRetry: {
                 // Acknowledge what succeeded before waiting for a retry.
                 if let position = delivered {
                     try await self.log.advance(subscriber: subscriptionID, to: position)
@@ -213,6 +223,7 @@ public final class DurableEventsService: EventsService, Service {
                 delivered = event.position
             case .failed(let attempts, let error):
                 try await log.park(event, subscriber: subscriptionID, attempts: attempts, error: error)
+                metrics.parked()
                 delivered = nil
                 activity.send(.deadLettered(subscriber: subscriptionID, eventID: event.id, topic: event.topic,
                                             attempts: attempts, error: error))
@@ -228,17 +239,21 @@ public final class DurableEventsService: EventsService, Service {
         if let position = delivered { try await log.advance(subscriber: subscriptionID, to: position) }
     }
 
-    private func replay(_ deadLetter: DeadLetter, subscription: Subscription, logger: Logger) async throws {
+    private func replay(_ deadLetter: DeadLetter, subscription: Subscription, metrics: DeliveryMetrics,
+                        logger: Logger) async throws
+    {
         guard case .subscriber(let onEvent) = subscription.handler else {
             _ = try await log.deleteDeadLetter(id: deadLetter.id)
             return
         }
         let outcome = await attempt(deadLetter.event, subscriptionID: subscription.id, startingAt: 1,
-                                    onEvent: onEvent, logger: logger, beforeRetry: {})
+                                    onEvent: onEvent, isReplay: true, metrics: metrics, logger: logger, beforeRetry: {})
         switch outcome {
         case .delivered:
             _ = try await log.deleteDeadLetter(id: deadLetter.id)
-            logger.info("Dead letter replayed", metadata: ["event.id": "\(deadLetter.event.id)"])
+            logger.info("Dead letter replayed", metadata: [
+                "event.id": "\(deadLetter.event.id)", "event.topic": "\(deadLetter.event.topic)",
+            ])
         case .failed(let attempts, let error):
             try await log.replayFailed(deadLetter: deadLetter.id, attempts: deadLetter.attempts + attempts, error: error)
         case .cancelled:
@@ -254,7 +269,9 @@ public final class DurableEventsService: EventsService, Service {
 
     /// Calls `onEvent` until it succeeds or the attempts run out, waiting between attempts.
     private func attempt(_ event: StoredEvent, subscriptionID: String, startingAt first: Int, onEvent: EventHandler,
-                         logger: Logger, beforeRetry: () async throws -> Void) async -> AttemptOutcome {
+                         isReplay: Bool = false, metrics: DeliveryMetrics, logger: Logger,
+                         beforeRetry: () async throws -> Void) async -> AttemptOutcome
+    {
         let params: EventParams
         do {
             params = try Self.params(of: event)
@@ -262,15 +279,19 @@ public final class DurableEventsService: EventsService, Service {
             return .failed(attempts: 1, error: "stored payload is not valid JSON: \(error)")
         }
         var attempt = first
+        let context = DeliveryLogContext(eventID: event.id, topic: event.topic, subscriberID: subscriptionID)
         while true {
+            let started = ContinuousClock.now
             do {
-                try await onEvent(params)
+                try await DeliveryLogContext.$current.withValue(context) { try await onEvent(params) }
+                metrics.attempted(event, took: ContinuousClock.now - started, succeeded: true, replay: isReplay)
                 activity.send(.delivered(subscriber: subscriptionID, eventID: event.id, topic: event.topic,
                                          attempt: attempt))
                 if attempt > 1 { try? await log.recordError(subscriber: subscriptionID, error: nil) }
                 return .delivered
             } catch {
                 if Task.isCancelled { return .cancelled }
+                metrics.attempted(event, took: ContinuousClock.now - started, succeeded: false, replay: isReplay)
                 let message = String(describing: error)
                 activity.send(.failed(subscriber: subscriptionID, eventID: event.id, topic: event.topic,
                                       attempt: attempt, error: message))

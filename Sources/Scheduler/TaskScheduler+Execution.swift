@@ -21,6 +21,8 @@ extension TaskScheduler {
 
         let outcome = await runWithTimeout(task.fn, timesOutAt: timesOutAt)
         let endedAt = clock.now()
+        TaskRunMetrics.record(task: task.id, outcome: outcome, startedAt: startedAt, endedAt: endedAt,
+                              factory: metricsFactory)
         let error: String?
         switch outcome {
         case .succeeded: error = nil

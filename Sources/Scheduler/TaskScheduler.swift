@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -32,6 +33,8 @@ public final class TaskScheduler: Service {
     let retryPolicy: TaskRetryPolicy
     let pollInterval: Duration
     let logger: Logger
+    /// Where run counts and durations go (``TaskRunMetrics``).
+    let metricsFactory: any MetricsFactory
     let broadcaster = ActivityBroadcaster()
     private let registry = Mutex(Registry())
 
@@ -51,10 +54,13 @@ public final class TaskScheduler: Service {
     ///   - pollInterval: how often a global task's worker re-reads the store without being woken
     ///     (it sees runs, triggers and schedule changes made by other instances).
     ///   - logger: logs registrations, runs (task id, duration, error) and store failures.
+    ///   - metricsFactory: receives runs by outcome and their durations (swift-metrics' global
+    ///     factory by default).
     public init(store: any TaskStore = InMemoryTaskStore(), clock: any SchedulerClock = SystemSchedulerClock(),
                 instanceID: String = UUID().uuidString.lowercased(), pluginID: String? = nil,
                 retryPolicy: TaskRetryPolicy = TaskRetryPolicy(), pollInterval: Duration = .seconds(5),
-                logger: Logger) {
+                logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.metricsFactory = metricsFactory
         self.store = store
         self.clock = clock
         self.instanceID = instanceID

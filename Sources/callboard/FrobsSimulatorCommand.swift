@@ -1,4 +1,6 @@
 import ArgumentParser
+import CallboardConfig
+import CallboardServer
 import Foundation
 import FrobsSimulator
 import Logging
@@ -39,10 +41,12 @@ struct FrobsSimulatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-            return handler
+        // The same log settings as serve, from CALLBOARD_LOG_FORMAT and LOG_LEVEL (no config file here).
+        do {
+            LoggingBootstrap.bootstrap(
+                try CallboardConfiguration.Logging().overridden(by: ProcessInfo.processInfo.environment))
+        } catch {
+            throw StartupFailure(message: "configuration error: \(error.message)")
         }
         let logger = Logger(label: "frobs-simulator")
         var secret: String?

@@ -12,14 +12,12 @@ struct Serve: AsyncParsableCommand {
     var configFiles: [String] = []
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-            return handler
-        }
-        let logger = Logger(label: "callboard")
         do {
             let configuration = try ConfigFiles.load(configFiles)
+            // The log's format and level come from backend.logging, CALLBOARD_LOG_FORMAT and LOG_LEVEL.
+            LoggingBootstrap.bootstrap(
+                try configuration.backend.logging.overridden(by: ProcessInfo.processInfo.environment))
+            let logger = Logger(label: "callboard")
             let application = try await buildApplication(configuration: configuration, logger: logger)
             try await application.run()
         } catch let error as ConfigError {

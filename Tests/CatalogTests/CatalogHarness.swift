@@ -2,6 +2,7 @@ import Catalog
 import CallboardTesting
 import Foundation
 import Logging
+import Metrics
 import StoreSQLite
 
 /// A catalog engine on a fresh SQLite store (a temp file, WAL mode), with helpers to read back.
@@ -10,13 +11,14 @@ struct CatalogHarness {
     let store: SQLiteCatalogStore
     let directory: URL
 
-    init(processors: [any EntityProcessor] = [], onDisk: Bool = true) throws {
+    init(processors: [any EntityProcessor] = [], onDisk: Bool = true,
+         metrics: any MetricsFactory = MetricsSystem.factory) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("callboard-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteCatalogStore(path: onDisk ? directory.appendingPathComponent("catalog.sqlite").path : nil)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        engine = CatalogEngine(store: store, processors: processors, logger: logger)
+        engine = CatalogEngine(store: store, processors: processors, logger: logger, metricsFactory: metrics)
     }
 
     func provider(_ name: String) -> any EntityProviderConnection {

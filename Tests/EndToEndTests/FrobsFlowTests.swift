@@ -11,16 +11,17 @@ import Testing
 /// (SPEC §7): add, modify, delete, full sync by schedule and by trigger, failing upstream.
 @Suite struct FrobsFlowTests {
     /// Callboard configured for a simulator on `port`, with fast retries; the full sync runs
-    /// `initialDelay` after start, then hourly.
-    static func config(simulatorPort port: Int, initialDelay: String = "1h") -> String {
+    /// `initialDelay` after start, then hourly. `topics` is the YAML of `events.http.topics`.
+    static func config(simulatorPort port: Int, initialDelay: String = "1h", topics: String = "[frobs]",
+                       maxAttempts: Int = 3) -> String {
         """
         backend:
           reading:
             allow: [{ host: '127.0.0.1:\(port)' }]
         events:
           http:
-            topics: [frobs]
-          delivery: { maxAttempts: 3, initialBackoff: 10ms, maxBackoff: 20ms }
+            topics: \(topics)
+          delivery: { maxAttempts: \(maxAttempts), initialBackoff: 10ms, maxBackoff: 20ms }
         catalog:
           providers:
             frobs:

@@ -2,6 +2,7 @@ import CatalogModel
 import Events
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import StoreSQLite
 import Synchronization
@@ -53,14 +54,16 @@ struct EventsHarness {
     let clock = RecordingClock()
     let directory: URL
 
-    init(policy: DeliveryPolicy = DeliveryPolicy(maxAttempts: 3)) throws {
+    init(policy: DeliveryPolicy = DeliveryPolicy(maxAttempts: 3), metrics: any MetricsFactory = MetricsSystem.factory)
+        throws
+    {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("callboard-events-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         log = try SQLiteEventLog(path: directory.appendingPathComponent("events.sqlite").path)
         var logger = Logger(label: "events-test")
         logger.logLevel = .critical
         service = DurableEventsService(log: log, policy: policy, clock: clock, logger: logger,
-                                       pollInterval: .milliseconds(50))
+                                       pollInterval: .milliseconds(50), metricsFactory: metrics)
     }
 
     /// Runs the service while `body` runs, then shuts it down gracefully.

@@ -32,6 +32,8 @@ public final class CallboardApplication: Sendable {
     /// The embedded Frobs simulator's settings (`frobsSimulator`), when it is enabled.
     let frobsSimulator: FrobsSimulatorSettings?
     let logger: Logger
+    /// The Prometheus registry behind `GET /metrics`, fed by every part of the server.
+    let metrics: CallboardMetrics
     /// Closes what the application opened outside the service group (the URL reader's client).
     private let closeResources: @Sendable () async -> Void
     private let boundPort = Mutex<Int?>(nil)
@@ -40,9 +42,10 @@ public final class CallboardApplication: Sendable {
 
     init(configuration: CallboardConfiguration, engine: CatalogEngine, events: DurableEventsService,
          scheduler: TaskScheduler, locations: LocationService, ingressTopics: [String: IngressTopic], frobsSimulator: FrobsSimulatorSettings?,
-         readiness: Readiness, logger: Logger,
+         readiness: Readiness, logger: Logger, metrics: CallboardMetrics = CallboardMetrics(),
          closeResources: @escaping @Sendable () async -> Void = {}) {
         self.configuration = configuration
+        self.metrics = metrics
         self.closeResources = closeResources
         self.engine = engine
         self.events = events
@@ -57,13 +60,14 @@ public final class CallboardApplication: Sendable {
     /// Runs until a signal in `signals` arrives (then shuts down gracefully) or the task is cancelled.
     public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AuthMiddleware(configuration.backend.auth))
         HealthRoutes(readiness: readiness).register(on: router)
         CatalogRoutes(engine: engine, locations: locations).register(on: router)
         LocationsRoutes(locations: locations, store: engine.store).register(on: router)
         SchedulerRoutes(scheduler: scheduler).register(on: router)
-        let metrics = CallboardMetrics()
         IngressRoutes(topics: ingressTopics, events: events, metrics: metrics).register(on: router)
         MetricsRoute(metrics: metrics, log: events.log, store: engine.store).register(on: router)
         // Finished when shutdown starts, so that SSE streams close at once.
@@ -213,11 +217,12 @@ public func buildApplication(
         log = try SQLiteEventLog(path: nil)
     }
     let delivery = configuration.events.delivery
+    let metrics = CallboardMetrics()
     let events = DurableEventsService(
         log: log,
         policy: DeliveryPolicy(maxAttempts: delivery.maxAttempts, initialBackoff: delivery.initialBackoff,
                                maxBackoff: delivery.maxBackoff),
-        logger: logger)
+        logger: logger, metricsFactory: metrics.factory)
     var ingressTopics = try IngressTopics.build(configuration.events)
     let frobsSimulator = try FrobsSimulatorSettings.read(configuration.root)
     let urlReader: any UrlReaderService
@@ -256,7 +261,8 @@ public func buildApplication(
         default:
             taskStore = try SQLiteTaskStore(path: nil)
         }
-        scheduler = TaskScheduler(store: taskStore, pluginID: "catalog", logger: logger)
+        scheduler = TaskScheduler(store: taskStore, pluginID: "catalog", logger: logger,
+                                  metricsFactory: metrics.factory)
         // Modules register their routers, providers, topics and tasks before the catalog starts
         // and before ingress opens.
         let registry = ModuleRegistry(config: configuration.root, events: events, reader: urlReader, scheduler: scheduler)
@@ -265,7 +271,8 @@ public func buildApplication(
         if !configuration.backend.auth.isEnabled {
             logger.warning("backend.auth.externalAccess is not configured: admin and write routes are open to anyone who can reach this server")
         }
-        engine = CatalogEngine(store: store, processors: registry.processors + processors, logger: logger)
+        engine = CatalogEngine(store: store, processors: registry.processors + processors, logger: logger,
+                               metricsFactory: metrics.factory)
         locations = LocationService.make(
             configuration: configuration.catalog, store: store, reader: urlReader, annotate: sourceAnnotator,
             engine: engine, logger: logger)
@@ -288,7 +295,8 @@ public func buildApplication(
     }
     return CallboardApplication(configuration: configuration, engine: engine, events: events,
                                 scheduler: scheduler, locations: locations, ingressTopics: ingressTopics, frobsSimulator: frobsSimulator,
-                                readiness: Readiness(), logger: logger, closeResources: closeResources)
+                                readiness: Readiness(), logger: logger, metrics: metrics,
+                                closeResources: closeResources)
 }
 
 extension CallboardConfiguration.Database {

@@ -169,6 +169,8 @@ struct CatalogRoutes<Context: RequestContext> {
         guard try await engine.deleteEntity(uid: uid) else {
             throw APIError.notFound("No entity with uid \(uid)")
         }
+        context.logger.info("Entity deleted over HTTP; its provider's next mutation may bring it back",
+                            metadata: ["entity.uid": "\(uid)"])
         return Response(status: .noContent)
     }
 
@@ -245,6 +247,7 @@ struct CatalogRoutes<Context: RequestContext> {
         guard try await engine.refresh(entityRef: ref.description) else {
             throw APIError.notFound("No entity named '\(ref)' found")
         }
+        context.logger.info("Entity refreshed over HTTP", metadata: ["entity.ref": "\(ref)"])
         // An entity read from a location: read that location again now.
         if let locations, let bytes = try await store.entity(ref: ref.description),
            let origin = LocationService.originKey(ofEntityJSON: bytes) {

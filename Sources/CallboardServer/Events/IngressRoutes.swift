@@ -77,9 +77,11 @@ struct IngressRoutes<Context: RequestContext> {
         switch outcome {
         case .appended(let id, _):
             metrics.received(topic: name, outcome: "accepted")
+            context.logger.debug("Webhook accepted", metadata: ["event.id": "\(id)", "event.topic": "\(name)"])
             return JSONResponse.make(["status": "accepted", "eventId": .string(id)], status: .accepted)
         case .duplicate(let id):
             metrics.received(topic: name, outcome: "duplicate")
+            context.logger.debug("Webhook is a duplicate", metadata: ["event.id": "\(id)", "event.topic": "\(name)"])
             return JSONResponse.make(["status": "accepted", "eventId": .string(id), "duplicate": true], status: .accepted)
         }
     }

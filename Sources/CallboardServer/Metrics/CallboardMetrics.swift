@@ -12,7 +12,13 @@ import Synchronization
 ///   `duplicate`, `rejected`, `too_large`, `unsupported_media_type`, `bad_request`,
 ///   `rate_limited`, `unavailable`);
 /// - `callboard_event_append_duration_seconds{topic}`: time from a validated webhook to its
-///   durable commit (the wait for the group commit's fsync).
+///   durable commit (the wait for the group commit's fsync);
+/// - `callboard_http_request_duration_seconds{route, method, status}`: every route's latency
+///   (``RequestMetricsMiddleware``).
+///
+/// The events system, the catalog engine and the scheduler record their own families through
+/// ``factory`` (delivery attempts and latency, dead letters, mutation durations, entities
+/// written, task runs): see `DeliveryMetrics`, `MutationMetrics` and `TaskRunMetrics`.
 ///
 /// Read at each scrape, from the stores:
 /// - `callboard_subscriber_lag{subscriber}`, `callboard_subscriber_dead_letters{subscriber}`,
@@ -21,9 +27,12 @@ import Synchronization
 /// - `callboard_catalog_entities{kind}`.
 final class CallboardMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    private let factory: PrometheusMetricsFactory
+    /// The swift-metrics factory over ``registry``, handed to the events system, the catalog
+    /// engine and the scheduler.
+    let factory: PrometheusMetricsFactory
     private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
     private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
+    private let requestTimers = Mutex<[String: CoreMetrics.Timer]>([:])
 
     init() {
         factory = PrometheusMetricsFactory(registry: registry)
@@ -50,6 +59,20 @@ final class CallboardMetrics: Sendable {
             let made = CoreMetrics.Timer(
                 label: "callboard_event_append_duration_seconds", dimensions: [("topic", topic)], factory: factory)
             timers[topic] = made
+            return made
+        }
+        timer.record(duration: duration)
+    }
+
+    /// Records one HTTP request's latency by route pattern, method and status.
+    func requestHandled(route: String, method: String, status: Int, after duration: Duration) {
+        let key = "\(route)\u{0}\(method)\u{0}\(status)"
+        let timer = requestTimers.withLock { timers in
+            if let existing = timers[key] { return existing }
+            let made = CoreMetrics.Timer(
+                label: "callboard_http_request_duration_seconds",
+                dimensions: [("route", route), ("method", method), ("status", "\(status)")], factory: factory)
+            timers[key] = made
             return made
         }
         timer.record(duration: duration)

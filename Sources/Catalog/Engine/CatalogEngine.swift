@@ -1,3 +1,4 @@
+import Metrics
 import Logging
 
 /// The catalog's single write path: providers' mutations are prepared (validated, processed,
@@ -8,9 +9,14 @@ public final class CatalogEngine: Sendable {
     private let logger: Logger
     private let lanes = LaneRegistry()
     private let changeSignal = ChangeSignal()
+    private let metricsFactory: any MetricsFactory
 
-    public init(store: any CatalogStore, processors: [any EntityProcessor] = [], logger: Logger) {
+    /// - Parameter metricsFactory: receives mutation durations and entities written per provider
+    ///   (swift-metrics' global factory by default).
+    public init(store: any CatalogStore, processors: [any EntityProcessor] = [], logger: Logger,
+                metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.store = store
+        self.metricsFactory = metricsFactory
         self.preparer = EntityPreparer(processors: processors)
         self.logger = logger
     }
@@ -37,7 +43,8 @@ public final class CatalogEngine: Sendable {
 
     /// The connection a provider named `name` applies mutations through.
     public func connection(for name: String) -> any EntityProviderConnection {
-        ProviderConnection(engine: self, providerName: name)
+        ProviderConnection(engine: self, providerName: name,
+                           metrics: MutationMetrics(provider: name, factory: metricsFactory))
     }
 
     /// A stream that yields whenever changes were committed (coalesced); for change relays.
@@ -45,15 +52,21 @@ public final class CatalogEngine: Sendable {
         changeSignal.subscribe()
     }
 
-    func apply(_ mutation: EntityProviderMutation, provider: String) async throws -> MutationResult {
+    func apply(_ mutation: EntityProviderMutation, provider: String, metrics: MutationMetrics) async throws
+        -> MutationResult
+    {
         let lane = await lanes.lane(for: provider)
         let result = try await lane.run { [self] in
+            let started = ContinuousClock.now
+            let result: MutationResult
             switch mutation {
             case .full(let batches):
-                return try await applyFull(batches, provider: provider)
+                result = try await applyFull(batches, provider: provider)
             case .delta(let added, let removed):
-                return try await applyDelta(added: added, removed: removed, provider: provider)
+                result = try await applyDelta(added: added, removed: removed, provider: provider)
             }
+            metrics.applied(mutation, result: result, took: ContinuousClock.now - started)
+            return result
         }
         if result.added + result.updated + result.removed > 0 { changeSignal.notify() }
         logger.debug("Applied mutation", metadata: [
@@ -165,9 +178,10 @@ public enum CatalogEngineError: Error, Sendable, Equatable, CustomStringConverti
 struct ProviderConnection: EntityProviderConnection {
     let engine: CatalogEngine
     let providerName: String
+    let metrics: MutationMetrics
 
     func applyMutation(_ mutation: EntityProviderMutation) async throws -> MutationResult {
-        try await engine.apply(mutation, provider: providerName)
+        try await engine.apply(mutation, provider: providerName, metrics: metrics)
     }
 
     func refresh(keys: [String]) async throws {
