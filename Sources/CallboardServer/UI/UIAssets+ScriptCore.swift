@@ -15,7 +15,7 @@ extension UIAssets {
       add(e, children);
       return e;
     }
-    function add(e, children) {
+    function add(e, ...children) {
       for (const c of [children].flat(Infinity)) {
         if (c === null || c === undefined || c === false) continue;
         e.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));

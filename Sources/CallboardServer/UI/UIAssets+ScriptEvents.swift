@@ -78,7 +78,7 @@ extension UIAssets {
               h('thead', {}, h('tr', {}, ['Received', 'Topic', 'Event', 'Size', 'Idempotency key'].map(x => h('th', { scope: 'col' }, x)))), body));
           }
           for (const e of events) {
-            add(body, h('tr', {}, h('td', {}, time(e.receivedAt)), h('td', {}, h('code', {}, e.topic)),
+            add(body, h('tr', { 'data-topic': e.topic }, h('td', {}, time(e.receivedAt)), h('td', {}, h('code', {}, e.topic)),
               h('td', {}, h('a', { href: '#/event/' + enc(e.id), class: 'mono' }, e.id)), h('td', { class: 'num' }, e.size + ' B'),
               h('td', {}, e.idempotencyKey || '')));
           }

@@ -39,9 +39,10 @@ extension UIAssets {
     .layout { display: grid; grid-template-columns: minmax(0, 1fr) 300px; gap: 24px; }
     @media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
     aside.panel, section.card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
-    section.card { margin-bottom: 16px; background: #fff; }
+    section.card { margin-bottom: 16px; background: #fff; overflow-x: auto; }
     section.card h2 { margin-top: 0; }
     aside.panel h2 { margin-top: 0; font-size: 1rem; }
+    .layout > aside { align-self: start; }
     ul.feed { list-style: none; margin: 0; padding: 0; font-size: .9rem; }
     ul.feed li { padding: 4px 0; border-bottom: 1px solid var(--line); }
     .pager { display: flex; gap: 8px; align-items: center; margin-top: 10px; }
