@@ -155,12 +155,15 @@ class UITest:
         self.text_in("#changes-feed", "Waiting")
         # The description is shown as text, never as markup.
         self.text_in('tr[data-ref="component:default/petstore"]', "Sells pets <b>online</b>")
-        self.shot("ui-catalog.png")
+        self.shot("ui-catalog-start.png")
         first_page = [r.get_attribute("data-ref") for r in self.all("#catalog-results tbody tr")]
         assert len(first_page) == 25, len(first_page)
         self.click("#next-page")
         self.until(lambda: [r.get_attribute("data-ref") for r in self.all("#catalog-results tbody tr")] != first_page,
                    "the second page")
+        self.click("#previous-page")
+        self.until(lambda: [r.get_attribute("data-ref") for r in self.all("#catalog-results tbody tr")] == first_page,
+                   "the first page again")
         # Facet: only groups.
         Select(self.css("#facet-kind")).select_by_value("Group")
         self.until(lambda: "kind=Group" in self.driver.current_url, "the kind facet in the URL")
@@ -200,8 +203,9 @@ class UITest:
 
     def live_catalog(self):
         self.step("live: a webhook's entity appears on the open catalog page without reload")
-        self.go("#/catalog?q=frob-live")
-        self.present("#no-entities")
+        self.go("#/catalog")
+        self.present('tr[data-ref="component:default/petstore"]')
+        assert not self.all('tr[data-ref="component:default/frob-live"]')
         self.present("aside .live-dot.on")
         self.driver.execute_script("window.__callboardNoReload = 'still here'")
         http("PUT", self.simulator + "/sources/live",
@@ -211,7 +215,7 @@ class UITest:
         self.text_in("#changes-feed", "component:default/frob-live")
         marker = self.driver.execute_script("return window.__callboardNoReload")
         assert marker == "still here", "the page was reloaded"
-        self.shot("ui-catalog-live.png")
+        self.shot("ui-catalog.png")
         # The open entity page follows an update too.
         self.click('tr[data-ref="component:default/frob-live"] a')
         self.text_in("main h1", "Live frob")

@@ -1,6 +1,6 @@
 extension UIAssets {
-    /// The catalog list: facets (kind, type, owner, namespace), text search, cursor pages over
-    /// `GET /entities/by-query`, and a live feed from `GET /api/catalog/changes` that refreshes the
+    /// The catalog list: facets (kind, type, owner, namespace), text search, pages over
+    /// `GET /entities` (or `GET /entities/by-query` for a search), and a live feed from `GET /api/catalog/changes` that refreshes the
     /// page in place.
     static let scriptCatalog = #"""
     const FACETS = [['kind', 'Kind'], ['spec.type', 'Type'], ['spec.owner', 'Owner'], ['metadata.namespace', 'Namespace']];
@@ -8,7 +8,7 @@ extension UIAssets {
     views.catalog = (main, route) => {
       const q = route.query;
       setTitle(main, 'Catalog', null);
-      const state = { cursor: null, stack: [] };
+      const state = { url: null, stack: [] };
       const conditions = FACETS.filter(([key]) => q.get(key)).map(([key]) => key + '=' + q.get(key));
       const filter = conditions.join(',');
       const term = q.get('q') || '';
@@ -63,21 +63,39 @@ extension UIAssets {
         } catch (err) { if (err.status !== 401) say('Facets: ' + err.message, true); }
       }
 
-      async function loadPage() {
+      // Without a search term, pages come from `GET /entities` in ref order (an index walk, fast
+      // at any depth) and the total from `by-query` (a count); with one, from `by-query` ordered
+      // by name (the term narrows the rows to sort).
+      function firstPage() {
         const params = new URLSearchParams({ limit: '25', fields: PAGE_FIELDS });
-        if (state.cursor) params.set('cursor', state.cursor);
-        else {
-          params.set('orderField', 'metadata.name,asc');
-          if (filter) params.set('filter', filter);
-          if (term) { params.set('fullTextFilterTerm', term); params.set('fullTextFilterFields', 'metadata.name,metadata.title'); }
+        if (filter) params.set('filter', filter);
+        if (!term) return '/api/catalog/entities?' + params;
+        params.set('orderField', 'metadata.name,asc');
+        params.set('fullTextFilterTerm', term);
+        params.set('fullTextFilterFields', 'metadata.name,metadata.title');
+        return '/api/catalog/entities/by-query?' + params;
+      }
+      async function fetchPage(url) {
+        if (url.startsWith('/api/catalog/entities/by-query')) {
+          const body = await api(url);
+          const info = body.pageInfo || {};
+          const cursor = (c) => c ? '/api/catalog/entities/by-query?' + new URLSearchParams({ limit: '25', fields: PAGE_FIELDS, cursor: c }) : null;
+          return { items: body.items, total: body.totalItems, next: cursor(info.nextCursor), previous: cursor(info.prevCursor) };
         }
-        let body;
-        try { body = await api('/api/catalog/entities/by-query?' + params); } catch (err) { clear(results); failed(results, err); return; }
-        summary.textContent = body.totalItems + (body.totalItems === 1 ? ' entity' : ' entities') + (filter || term ? ' match' : ' in the catalog');
+        const counting = new URLSearchParams({ limit: '0', fields: 'metadata.uid' });
+        if (filter) counting.set('filter', filter);
+        const [page, count] = await Promise.all([apiPage(url), api('/api/catalog/entities/by-query?' + counting)]);
+        return { items: page.items, total: count.totalItems, next: page.next, previous: state.stack.length ? state.stack[state.stack.length - 1] : null };
+      }
+      async function loadPage() {
+        let page;
+        try { page = await fetchPage(state.url); } catch (err) { clear(results); failed(results, err); return; }
+        const one = page.total === 1;
+        summary.textContent = page.total + (one ? ' entity' : ' entities') + (filter || term ? (one ? ' matches' : ' match') : ' in the catalog');
         clear(results);
-        if (!body.items.length) { add(results, h('p', { class: 'muted', id: 'no-entities' }, 'No entities match.')); }
+        if (!page.items.length) { add(results, h('p', { class: 'muted', id: 'no-entities' }, 'No entities match.')); }
         else {
-          add(results, table(['Name', 'Kind', 'Type', 'Owner', 'Namespace', 'Description'], body.items.map(e => {
+          add(results, table(['Name', 'Kind', 'Type', 'Owner', 'Namespace', 'Description'], page.items.map(e => {
             const p = { kind: e.kind.toLowerCase(), namespace: (e.metadata.namespace || 'default').toLowerCase(), name: e.metadata.name };
             const spec = e.spec || {};
             return h('tr', { 'data-ref': refString(p) },
@@ -87,13 +105,19 @@ extension UIAssets {
           }), 'Entities'));
         }
         clear(pager);
-        const info = body.pageInfo || {};
+        const cursorPaging = state.url.startsWith('/api/catalog/entities/by-query');
         add(pager,
-          h('button', { type: 'button', disabled: !info.prevCursor, onclick: () => { state.cursor = info.prevCursor; loadPage(); } }, '← Previous'),
-          h('button', { type: 'button', disabled: !info.nextCursor, id: 'next-page', onclick: () => { state.cursor = info.nextCursor; loadPage(); } }, 'Next →'));
+          h('button', { type: 'button', disabled: !page.previous, id: 'previous-page', onclick: () => {
+            if (!cursorPaging) state.stack.pop();
+            state.url = page.previous; loadPage();
+          } }, '← Previous'),
+          h('button', { type: 'button', disabled: !page.next, id: 'next-page', onclick: () => {
+            if (!cursorPaging) state.stack.push(state.url);
+            state.url = page.next; loadPage();
+          } }, 'Next →'));
       }
 
-      const refreshPage = throttle(loadPage, 300), refreshFacets = throttle(loadFacets, 5000);
+      const refreshPage = throttle(loadPage, 300), refreshFacets = throttle(loadFacets, 30000);
       const refresh = () => { refreshPage(); refreshFacets(); };
       let first = true;
       const changes = live('/api/catalog/changes', {
@@ -109,6 +133,7 @@ extension UIAssets {
         while (feed.childNodes.length > 15) feed.removeChild(feed.lastChild);
         refresh();
       }
+      state.url = firstPage();
       loadPage();
       loadFacets();
       return () => changes.close();

@@ -65,6 +65,18 @@ extension UIAssets {
       constructor(status, message) { super(message); this.status = status; }
     }
     async function api(path, options) {
+      const res = await send(path, options);
+      if (res.status === 204) return null;
+      return (res.headers.get('content-type') || '').includes('json') ? res.json() : res.text();
+    }
+    // A list page of `GET /entities`: its items and the `link: <…>; rel="next"` target.
+    async function apiPage(path) {
+      const res = await send(path);
+      const link = res.headers.get('link') || '';
+      const next = /<([^>]*)>;\s*rel="next"/.exec(link);
+      return { items: await res.json(), next: next ? next[1] : null };
+    }
+    async function send(path, options) {
       const init = Object.assign({ credentials: 'same-origin', headers: { accept: 'application/json' } }, options || {});
       if (init.json !== undefined) {
         init.body = JSON.stringify(init.json);
@@ -78,8 +90,7 @@ extension UIAssets {
         try { const body = await res.json(); if (body && body.error && body.error.message) message = body.error.message; } catch (e) { /* not JSON */ }
         throw new ApiError(res.status, message);
       }
-      if (res.status === 204) return null;
-      return (res.headers.get('content-type') || '').includes('json') ? res.json() : res.text();
+      return res;
     }
     function failed(container, err) {
       add(container, h('p', { class: 'error-text', role: 'alert' }, 'Could not load: ' + err.message));
