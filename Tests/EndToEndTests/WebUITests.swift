@@ -35,6 +35,7 @@ import Testing
                 #expect(policy.contains("default-src 'none'"))
                 #expect(!policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"))
                 #expect(reply.header("x-content-type-options") == "nosniff")
+                #expect(try await server.request(.HEAD, path).status == 200, "HEAD \(path)")
             }
             #expect(try await server.get("/ui/app.js").header("content-type")?.hasPrefix("text/javascript") == true)
             #expect(try await server.get("/ui/app.css").header("content-type")?.hasPrefix("text/css") == true)

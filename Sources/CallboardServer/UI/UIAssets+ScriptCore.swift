@@ -26,10 +26,11 @@ extension UIAssets {
     // Only http(s) links leave the app; anything else (javascript:, data:) is shown as text.
     function safeUrl(u) { return typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null; }
     function enc(s) { return encodeURIComponent(String(s)); }
-    function time(iso) {
+    // A timestamp in the reader's locale; `short` shows the time of day only.
+    function time(iso, short) {
       if (!iso) return h('span', { class: 'muted' }, '—');
       const d = new Date(iso);
-      return h('time', { datetime: iso, title: iso }, isNaN(d) ? iso : d.toLocaleString());
+      return h('time', { datetime: iso, title: iso }, isNaN(d) ? iso : short ? d.toLocaleTimeString() : d.toLocaleString());
     }
     function badge(text, kind) { return h('span', { class: 'badge' + (kind ? ' ' + kind : '') }, text); }
     function pretty(value) { return h('pre', {}, JSON.stringify(value, null, 2)); }

@@ -103,7 +103,7 @@ extension UIAssets {
         let r = rows.get(eventId);
         if (!r) {
           const status = h('td', {}), deliveries = h('td', {});
-          const tr = h('tr', { 'data-event': eventId }, h('td', {}, time(new Date().toISOString())), h('td', {}, h('code', {}, topic || '')),
+          const tr = h('tr', { 'data-event': eventId }, h('td', {}, time(new Date().toISOString(), true)), h('td', {}, h('code', {}, topic || '')),
             h('td', {}, h('a', { href: '#/event/' + enc(eventId), class: 'mono' }, eventId.slice(0, 8) + '…')), status, deliveries);
           r = { tr, status, deliveries, state: 'stored', subs: new Map() };
           rows.set(eventId, r);

@@ -17,9 +17,15 @@ struct UIRoutes<Context: RequestContext> {
     }
 
     func register(on router: Router<Context>) {
-        router.get("/") { _, _ in Self.asset(UIAssets.page, type: "text/html; charset=utf-8") }
-        router.get("ui/app.css") { _, _ in Self.asset(UIAssets.styles, type: "text/css; charset=utf-8") }
-        router.get("ui/app.js") { _, _ in Self.asset(UIAssets.script, type: "text/javascript; charset=utf-8") }
+        let files = [
+            ("/", UIAssets.page, "text/html; charset=utf-8"),
+            ("ui/app.css", UIAssets.styles, "text/css; charset=utf-8"),
+            ("ui/app.js", UIAssets.script, "text/javascript; charset=utf-8"),
+        ]
+        for (path, text, type) in files {
+            router.get(RouterPath(path)) { _, _ in Self.asset(text, type: type) }
+            router.head(RouterPath(path)) { _, _ in Self.asset(text, type: type) }
+        }
     }
 
     static func asset(_ text: String, type: String) -> Response {
