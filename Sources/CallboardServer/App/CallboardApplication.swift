@@ -75,6 +75,9 @@ public final class CallboardApplication: Sendable {
         CatalogChangesRoute(engine: engine, shutdown: shutdownSignal).register(on: router)
         EventsAdminRoutes(events: events, ingressTopics: ingressTopics.keys.sorted(), shutdown: shutdownSignal)
             .register(on: router)
+        // The operator's web UI at `/` and its sign-in cookie.
+        UIRoutes().register(on: router)
+        AuthCookieRoutes(configuration.backend.auth).register(on: router)
         let listen = configuration.backend.listen
         let app = Application(
             router: router,

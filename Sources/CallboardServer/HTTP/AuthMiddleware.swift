@@ -5,8 +5,8 @@ import Webhooks
 
 /// `backend.auth.externalAccess` (SPEC §2): the events admin routes, catalog writes, scheduler
 /// triggers and `/metrics` (and, with `protectReads`, catalog reads) need
-/// `Authorization: Bearer <token>` matching a configured static token. A missing or wrong token is
-/// a 401 AuthenticationError. Tokens are compared in constant time; the subject of the matching
+/// `Authorization: Bearer <token>` (or the UI's cookie, see ``TokenMatcher``) matching a configured
+/// static token. A missing or wrong token is a 401 AuthenticationError. Tokens are compared in constant time; the subject of the matching
 /// token goes into the request's log metadata, the token itself never reaches a log or a body.
 /// Webhook ingress and health stay open (ingress is checked by each topic's validator).
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -16,11 +16,11 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         case token
     }
 
-    private let accesses: [(token: [UInt8], subject: String)]
+    private let tokens: TokenMatcher
     private let protectReads: Bool
 
     init(_ auth: CallboardConfiguration.Auth) {
-        accesses = auth.externalAccess.map { (Array($0.token.value.utf8), $0.subject) }
+        tokens = TokenMatcher(auth)
         protectReads = auth.protectReads
     }
 
@@ -51,10 +51,10 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard !accesses.isEmpty,
+        guard !tokens.isEmpty,
             Self.requirement(method: request.method, path: request.uri.path, protectReads: protectReads) == .token
         else { return try await next(request, context) }
-        guard let subject = subject(of: request) else {
+        guard let subject = tokens.subject(of: request) else {
             context.logger.warning("Request refused: missing or wrong bearer token", metadata: [
                 "http.method": "\(request.method.rawValue)", "http.path": "\(request.uri.path)",
             ])
@@ -69,19 +69,5 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
             ])
         }
         return try await next(request, context)
-    }
-
-    /// The subject of the token the request carries, if it matches one.
-    private func subject(of request: Request) -> String? {
-        guard let header = request.headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let presented = Array(parts[1].utf8)
-        var matched: String?
-        // Compare with every token, so the time does not tell which one matched.
-        for access in accesses where ConstantTime.equals(presented, access.token) {
-            matched = matched ?? access.subject
-        }
-        return matched
     }
 }
