@@ -59,7 +59,8 @@ public final class FrobsSimulator: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.upstream = FrobsUpstream(initialSources: configuration.initialSources, webhooks: sender)
-        self.demo = DemoDriver(upstream: upstream, seed: configuration.seed, logger: logger)
+        self.demo = DemoDriver(upstream: upstream, seed: configuration.seed, troubleEvery: configuration.troubleEvery,
+                               logger: logger)
     }
 
     /// Serves HTTP (and runs the demo loop when ``FrobsSimulatorConfiguration/demoInterval`` is

@@ -26,6 +26,9 @@ public struct FrobsSimulatorConfiguration: Sendable, CustomStringConvertible {
     public var demoInterval: Duration?
     /// Seeds the demo driver: the same seed and initial sources give the same steps.
     public var seed: UInt64
+    /// Every this many demo steps, a trouble step (an invalid frob, a flaky or unreachable
+    /// source, a duplicate or forged webhook) instead of a change; nil or 0 never.
+    public var troubleEvery: Int?
     /// Sources present at start, created without webhooks (a full sync picks them up).
     public var initialSources: [FrobSource]
     /// Largest accepted control request body.
@@ -44,6 +47,7 @@ public struct FrobsSimulatorConfiguration: Sendable, CustomStringConvertible {
         webhookTimeout: Duration = .seconds(10),
         demoInterval: Duration? = nil,
         seed: UInt64 = 1,
+        troubleEvery: Int? = nil,
         initialSources: [FrobSource] = [],
         maxRequestBytes: Int = 32 * 1024 * 1024
     ) {
@@ -58,6 +62,7 @@ public struct FrobsSimulatorConfiguration: Sendable, CustomStringConvertible {
         self.webhookTimeout = webhookTimeout
         self.demoInterval = demoInterval
         self.seed = seed
+        self.troubleEvery = troubleEvery
         self.initialSources = initialSources
         self.maxRequestBytes = maxRequestBytes
     }

@@ -15,6 +15,7 @@ import ServiceLifecycle
 ///   demoInterval: 5s       # a change every 5 s; 0 turns the demo off
 ///   seed: 1
 ///   signingSecret: …       # optional: sign webhooks (hmac-sha256, x-signature, 'sha256=')
+///   troubleEvery: 6        # optional: every 6th step goes wrong on purpose (0 = never)
 /// ```
 struct FrobsSimulatorSettings: Sendable {
     var host = "127.0.0.1"
@@ -22,13 +23,14 @@ struct FrobsSimulatorSettings: Sendable {
     var demoInterval: Duration? = .seconds(5)
     var seed: UInt64 = 1
     var signingSecret: String?
+    var troubleEvery: Int?
 
     /// The settings when the section is present and enabled; nil otherwise.
     static func read(_ root: ConfigReader) throws(ConfigError) -> FrobsSimulatorSettings? {
         let section = root.child("frobsSimulator")
         guard !section.isNull else { return nil }
         _ = try section.asObject()
-        try section.expectOnly(["enabled", "host", "port", "demoInterval", "seed", "signingSecret"])
+        try section.expectOnly(["enabled", "host", "port", "demoInterval", "seed", "signingSecret", "troubleEvery"])
         guard try section.optionalBool("enabled") ?? true else { return nil }
         var settings = FrobsSimulatorSettings()
         settings.host = try section.optionalString("host") ?? settings.host
@@ -39,6 +41,7 @@ struct FrobsSimulatorSettings: Sendable {
         }
         settings.seed = UInt64(try section.optionalInt("seed", in: 0...Int.max) ?? 1)
         settings.signingSecret = try section.optionalString("signingSecret")
+        settings.troubleEvery = try section.optionalInt("troubleEvery", in: 0...1_000_000)
         return settings
     }
 }
@@ -67,7 +70,7 @@ struct EmbeddedFrobsSimulator: Service {
                 host: settings.host, port: settings.port,
                 ingressURL: "http://127.0.0.1:\(port ?? 0)/api/events/http/frobs",
                 signingSecret: settings.signingSecret, demoInterval: settings.demoInterval, seed: settings.seed,
-                initialSources: FrobsSimulatorConfiguration.sampleSources)
+                troubleEvery: settings.troubleEvery, initialSources: FrobsSimulatorConfiguration.sampleSources)
             let simulator = try FrobsSimulator(configuration: configuration, logger: logger)
             logger.info("Starting the embedded Frobs simulator", metadata: [
                 "http.port": "\(settings.port)", "demo.interval": "\(settings.demoInterval.map { "\($0)" } ?? "off")",

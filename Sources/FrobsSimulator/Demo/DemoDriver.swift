@@ -20,20 +20,37 @@ public struct DemoStep: Sendable, Equatable, Codable {
 /// Makes the catalog visibly change: each step plans a change with ``DemoPlanner`` and applies it
 /// through the upstream (so the webhook goes out like any other), then logs one readable line.
 final class DemoDriver: Sendable {
-    private let upstream: FrobsUpstream
+    let upstream: FrobsUpstream
     private let logger: Logger
+    /// Every this many steps, a ``DemoTrouble`` step instead of a change; nil never.
+    private let troubleEvery: Int?
     /// The generator and the step count; used only inside the upstream's critical section, so a
     /// step's plan always sees the sources it changes.
     private let state: Mutex<(rng: SeededGenerator, steps: Int)>
 
-    init(upstream: FrobsUpstream, seed: UInt64, logger: Logger) {
+    init(upstream: FrobsUpstream, seed: UInt64, troubleEvery: Int? = nil, logger: Logger) {
         self.upstream = upstream
         self.logger = logger
+        self.troubleEvery = troubleEvery.flatMap { $0 > 0 ? $0 : nil }
         self.state = Mutex((SeededGenerator(seed: seed), 0))
     }
 
-    /// Plans and applies one change, waits for its webhook, and logs it.
+    /// Plans and applies one change (or, every `troubleEvery` steps, a trouble step), waits for
+    /// its webhook, and logs it.
     func step() async -> DemoStep {
+        if let troubleEvery {
+            let number = state.withLock { state -> Int? in
+                guard (state.steps + 1) % troubleEvery == 0 else { return nil }
+                state.steps += 1
+                return state.steps
+            }
+            if let number {
+                let (line, change) = await trouble(DemoTrouble.at(number / troubleEvery - 1))
+                logger.info("demo: \(line)")
+                return DemoStep(number: number, line: line,
+                                change: change ?? SourceChange(id: "", event: .modify, version: 0, webhook: nil))
+            }
+        }
         let ((number, line), change) = await upstream.apply { sources in
             state.withLock { state -> ((Int, String), FrobSourceMutation) in
                 state.steps += 1

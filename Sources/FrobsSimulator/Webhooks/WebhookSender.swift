@@ -29,18 +29,42 @@ final class WebhookSender: Sendable {
         self.logger = logger
     }
 
+    /// How a webhook departs from the normal ones (the demo's trouble steps).
+    enum Variant: Sendable {
+        /// A fresh delivery id, signed.
+        case normal
+        /// The same delivery id as an earlier delivery: Callboard takes it for a duplicate.
+        case duplicate(deliveryId: String)
+        /// A signature over other bytes: Callboard answers 401.
+        case forged
+    }
+
+    /// Whether webhooks carry a signature.
+    var isSigning: Bool { signer != nil }
+
+    /// The last webhook Callboard accepted: its body and delivery id.
+    private let lastAccepted = Mutex<(body: [UInt8], deliveryId: String)?>(nil)
+
     /// Queues `body` behind the webhooks already queued; synchronous, so a caller holding a lock
     /// can queue in the same critical section as the change it announces.
-    func enqueue(_ body: [UInt8], label: String) -> Task<WebhookDelivery, Never> {
+    func enqueue(_ body: [UInt8], label: String, variant: Variant = .normal) -> Task<WebhookDelivery, Never> {
         tail.withLock { tail in
             let previous = tail
             let next = Task {
                 _ = await previous?.value
-                return await self.deliver(body, label: label)
+                return await self.deliver(body, label: label, variant: variant)
             }
             tail = next
             return next
         }
+    }
+
+    /// Sends the last accepted webhook again, as a duplicate (same delivery id) or with a forged
+    /// signature; nil when nothing was accepted yet.
+    func resendLast(forged: Bool) -> Task<WebhookDelivery, Never>? {
+        guard let last = lastAccepted.withLock({ $0 }) else { return nil }
+        return enqueue(last.body, label: forged ? "(forged)" : "(duplicate)",
+                       variant: forged ? .forged : .duplicate(deliveryId: last.deliveryId))
     }
 
     /// Stops retrying (shutdown); attempts already under way still complete.
@@ -51,19 +75,25 @@ final class WebhookSender: Sendable {
     /// Sends one webhook with its own client, so that nothing outlives the delivery: the client
     /// does not retry connections by itself (the retry policy here does), so a refused connection
     /// fails at once instead of at the timeout.
-    private func deliver(_ body: [UInt8], label: String) async -> WebhookDelivery {
+    private func deliver(_ body: [UInt8], label: String, variant: Variant) async -> WebhookDelivery {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = Self.timeAmount(timeout)
         configuration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let delivery = await deliver(body, label: label, client: client)
+        let delivery = await deliver(body, label: label, variant: variant, client: client)
         try? await client.shutdown()
+        if delivery.accepted, case .normal = variant {
+            lastAccepted.withLock { $0 = (body, delivery.deliveryId) }
+        }
         return delivery
     }
 
-    private func deliver(_ body: [UInt8], label: String, client: HTTPClient) async -> WebhookDelivery {
-        let deliveryId = UUID().uuidString.lowercased()
+    private func deliver(_ body: [UInt8], label: String, variant: Variant, client: HTTPClient) async -> WebhookDelivery {
+        var deliveryId = UUID().uuidString.lowercased()
+        if case .duplicate(let original) = variant { deliveryId = original }
+        let forged: Bool
+        if case .forged = variant { forged = true } else { forged = false }
         var attempts = 0
         var status: Int?
         var retryAfter: Duration?
@@ -72,7 +102,7 @@ final class WebhookSender: Sendable {
         while true {
             attempts += 1
             do {
-                (status, retryAfter) = try await post(body, deliveryId: deliveryId, client: client)
+                (status, retryAfter) = try await post(body, deliveryId: deliveryId, forged: forged, client: client)
                 failure = nil
             } catch {
                 (status, retryAfter) = (nil, nil)
@@ -100,14 +130,14 @@ final class WebhookSender: Sendable {
     }
 
     /// The status, and the `Retry-After` in seconds if the answer had one.
-    private func post(_ body: [UInt8], deliveryId: String, client: HTTPClient) async throws -> (Int, Duration?) {
+    private func post(_ body: [UInt8], deliveryId: String, forged: Bool, client: HTTPClient) async throws -> (Int, Duration?) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "user-agent", value: "FrobsSimulator")
         request.headers.add(name: deliveryIdHeader, value: deliveryId)
         if let signer {
-            request.headers.add(name: signer.header, value: signer.signature(for: body))
+            request.headers.add(name: signer.header, value: signer.signature(for: forged ? Array("forged".utf8) : body))
         }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await client.execute(request, timeout: Self.timeAmount(timeout))
