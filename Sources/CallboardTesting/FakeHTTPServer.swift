@@ -60,7 +60,11 @@ public final class FakeHTTPServer: Sendable {
                 portContinuation.finish()
             },
             logger: Logger(label: "fake-http", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let task = Task { try await app.runService() }
+        let task = Task {
+            // If the server cannot run, the port never comes: end the wait instead of hanging.
+            defer { portContinuation.finish() }
+            try await app.runService()
+        }
         var iterator = portStream.makeAsyncIterator()
         guard let port = await iterator.next() else {
             task.cancel()

@@ -33,7 +33,8 @@ import Testing
                 (.GET, "/api/events/dead-letters"), (.POST, "/api/events/dead-letters/replay"),
                 (.POST, "/api/events/subscriptions/x/pause"), (.DELETE, "/api/catalog/entities/by-uid/nope"),
                 (.POST, "/api/catalog/refresh"), (.POST, "/api/catalog/.backstage/scheduler/v1/tasks/x/trigger"),
-                (.GET, "/metrics"),
+                (.GET, "/metrics"), (.POST, "/api/catalog/locations"), (.POST, "/api/catalog/locations?dryRun=true"),
+                (.DELETE, "/api/catalog/locations/x"),
             ]
             for (method, path) in protected {
                 let refused = try await server.request(method, path, body: method == .GET ? nil : "{}")
