@@ -204,6 +204,30 @@ import Testing
         }
     }
 
+    @Test func repositoryArchivedRemovesAndCreatedAddsWithoutWaitingForTheSchedule() async throws {
+        try await Self.withDiscovery { server, github, _ in
+            // No archived example exists in octokit/webhooks: the deleted one with its action changed.
+            var archived = Self.repointed(try Self.fixture("repository.deleted"), owner: "acme", name: "svc-a")
+            archived = Self.setting(archived, ["action"], to: "archived")
+            archived = Self.setting(archived, ["repository", "archived"], to: true)
+            #expect(try await Self.deliver(server, event: "repository", archived) == 202)
+            #expect(try await eventually { try await Self.components(server) == ["svc-b", "svc-b-worker", "svc-b-docs"] })
+
+            // A repository outside the filter is ignored even when it has a catalog file; its event
+            // goes first, so once the next one shows, it has been handled.
+            github.addRepository(owner: "acme", name: "tools", files: ["catalog-info.yaml": Self.component("tools")])
+            var ignored = Self.repointed(try Self.fixture("repository.deleted"), owner: "acme", name: "tools")
+            ignored = Self.setting(ignored, ["action"], to: "created")
+            #expect(try await Self.deliver(server, event: "repository", ignored) == 202)
+            github.addRepository(owner: "acme", name: "svc-new", files: ["catalog-info.yaml": Self.component("svc-new")])
+            var created = Self.repointed(try Self.fixture("repository.deleted"), owner: "acme", name: "svc-new")
+            created = Self.setting(created, ["action"], to: "created")
+            #expect(try await Self.deliver(server, event: "repository", created) == 202)
+            #expect(try await eventually { try await Self.components(server).contains("svc-new") })
+            #expect(try await !Self.components(server).contains("tools"))
+        }
+    }
+
     @Test func repositoryRenamedMovesItsEntitiesToTheNewLocation() async throws {
         try await Self.withDiscovery { server, github, _ in
             let uid = try #require(try await Self.entity(server, "svc-a")?["metadata"]?["uid"])
