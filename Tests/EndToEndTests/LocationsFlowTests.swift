@@ -1,3 +1,4 @@
+import CallboardConfig
 import CallboardTesting
 import CatalogModel
 import Foundation
@@ -153,6 +154,29 @@ import Testing
                 #expect(try await Self.names(server, filter: "kind=component").isEmpty)
                 #expect(try await Self.names(server, filter: "kind=location").isEmpty)
                 #expect(try await server.request(.DELETE, "/api/catalog/locations/\(id)").status == 404)
+            }
+        }
+    }
+
+    @Test func aRegisteredLocationSurvivesARestart() async throws {
+        let files = FakeFiles()
+        files.put("/kept.yaml", Self.component("kept-one"))
+        let directory = try Self.folder([:])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await FakeHTTPServer.with(files.handler) { _, port in
+            let yaml = "backend: { reading: { allow: [{ host: '127.0.0.1:\(port)' }] } }"
+            let onDisk: (inout CallboardConfiguration) -> Void = { $0.backend.database = .sqlite(.directory(directory)) }
+            let id = try await LiveServer.with(yaml: yaml, configure: onDisk) { server in
+                let created = try await server.post(
+                    "/api/catalog/locations", body: #"{"type":"url","target":"http://127.0.0.1:\#(port)/kept.yaml"}"#)
+                return try #require(try created.json()["location"]?["id"]?.stringValue)
+            }
+            try await LiveServer.with(yaml: yaml, configure: onDisk) { (server: LiveServer) async throws in
+                // Not an orphaned provider: the entities stay, and the location is listed with its id.
+                #expect(try await Self.names(server, filter: "kind=component") == ["kept-one"])
+                #expect(try await server.get("/api/catalog/locations/\(id)").status == 200)
+                #expect(try await server.request(.DELETE, "/api/catalog/locations/\(id)").status == 204)
+                #expect(try await Self.names(server, filter: "kind=component").isEmpty)
             }
         }
     }
