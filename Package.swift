@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Webhooks", targets: ["Webhooks"]),
         .library(name: "UrlReader", targets: ["UrlReader"]),
         .library(name: "StoreSQLite", targets: ["StoreSQLite"]),
+        .library(name: "StorePostgres", targets: ["StorePostgres"]),
         .library(name: "CallboardServer", targets: ["CallboardServer"]),
         .library(name: "CallboardTesting", targets: ["CallboardTesting"]),
     ],
@@ -37,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -148,6 +150,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "StorePostgres",
+            dependencies: [
+                "Catalog",
+                "Events",
+                "CatalogModel",
+                "Scheduler",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CallboardServer",
             dependencies: [
                 "Catalog",
@@ -197,6 +212,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -213,7 +229,8 @@ let package = Package(
         .testTarget(
             name: "EventsTests",
             dependencies: [
-                "Events", "StoreSQLite", "CatalogModel", .product(name: "GRDB", package: "GRDB.swift"),
+                "Events", "StoreSQLite", "StorePostgres", "CallboardTesting", "CatalogModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -245,16 +262,25 @@ let package = Package(
         .testTarget(
             name: "SchedulerTests",
             dependencies: [
-                "Scheduler", "StoreSQLite",
+                "Scheduler", "StoreSQLite", "StorePostgres", "CallboardTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "StorePostgresTests",
+            dependencies: [
+                "StorePostgres", "Events", "CallboardTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CatalogTests",
             dependencies: [
-                "Catalog", "CatalogModel", "StoreSQLite", "CallboardTesting",
+                "Catalog", "CatalogModel", "StoreSQLite", "StorePostgres", "CallboardTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -48,17 +48,26 @@ public final class DurableEventsService: EventsService, Service {
     ///   - clock: waits between delivery attempts (tests inject one that does not sleep).
     ///   - pollInterval: how often an idle subscriber looks at the log without a wake-up (covers
     ///     appends made by other processes).
+    ///   - instanceID: this instance's name in delivery claims on a shared log (random by default).
+    ///   - deliveryLease: how long a claim on a subscriber lasts unrenewed; an instance that dies
+    ///     holds its subscribers this long before another takes over.
     public init(log: any EventLog, policy: DeliveryPolicy = DeliveryPolicy(),
                 clock: any DeliveryClock = ContinuousDeliveryClock(), logger: Logger,
-                pollInterval: Duration = .seconds(1)) {
+                pollInterval: Duration = .seconds(1), instanceID: String? = nil,
+                deliveryLease: Duration = .seconds(30)) {
         self.log = log
         self.policy = policy
         self.clock = clock
         self.logger = logger
         self.pollInterval = pollInterval
+        self.instanceID = instanceID ?? "instance-\(UInt64.random(in: 0...UInt64.max))"
+        self.deliveryLease = deliveryLease
     }
 
     let pollInterval: Duration
+    /// This instance's name in delivery claims.
+    public let instanceID: String
+    let deliveryLease: Duration
 
     // MARK: - EventsService
 
@@ -152,6 +161,8 @@ public final class DurableEventsService: EventsService, Service {
             // Idle: wait for an append, or poll.
             await signal.wait(timeout: pollInterval)
         }
+        // Let another instance take over at once.
+        try? await log.releaseDelivery(subscriber: subscription.id, owner: instanceID)
     }
 
     /// One pass: replays, then a batch from the cursor. Returns whether there was work.
@@ -162,6 +173,8 @@ public final class DurableEventsService: EventsService, Service {
             return true
         }
         if state.paused { return false }
+        // Another instance delivers this subscriber's events while it holds the claim.
+        guard try await claim(subscription.id) else { return false }
         var worked = false
         for deadLetter in try await log.deadLetters(subscriber: subscription.id, limit: 100)
         where deadLetter.replayRequested {
@@ -178,6 +191,11 @@ public final class DurableEventsService: EventsService, Service {
             try await deliver(batch, subscriptionID: subscription.id, onEvent: onEvent, logger: logger)
         }
         return true
+    }
+
+    /// Takes or renews this instance's claim on delivering to `subscriberID`.
+    private func claim(_ subscriberID: String) async throws -> Bool {
+        try await log.claimDelivery(subscriber: subscriberID, owner: instanceID, for: deliveryLease)
     }
 
     private func route(_ batch: [StoredEvent], router: any EventRouter) async throws {
@@ -202,11 +220,12 @@ public final class DurableEventsService: EventsService, Service {
             if isShuttingDown { break }
             let outcome = await attempt(event, subscriptionID: subscriptionID, startingAt: 1, onEvent: onEvent,
                                         logger: logger, beforeRetry: {
-                // Acknowledge what succeeded before waiting for a retry.
+                // Acknowledge what succeeded before waiting for a retry, and keep the claim.
                 if let position = delivered {
                     try await self.log.advance(subscriber: subscriptionID, to: position)
                     delivered = nil
                 }
+                _ = try await self.claim(subscriptionID)
             })
             switch outcome {
             case .delivered:
