@@ -50,7 +50,10 @@ struct SharedLogDeliveryTests {
         #expect(inbox.events.map { $0.eventPayload["n"] } == (0..<3).map { JSONValue.int(Int64($0)) })
     }
 
-    @Test func anAppendOnOneInstanceWakesTheOthersWithoutAPoll() async throws {
+    /// The consumer polls once an hour, so it gets the events through the listener's wake-ups
+    /// (or, for an event appended before its read, that read). `AppendNotificationTests` shows
+    /// the notification itself crossing instances.
+    @Test func anAppendOnOneInstanceReachesASubscriberOnAnother() async throws {
         let publisher = try await EventsHarness(.postgres, instanceID: "publisher")
         defer { publisher.cleanUp() }
         // The consumer polls once an hour: only the notification can wake it in time.
