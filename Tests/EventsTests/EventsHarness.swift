@@ -57,25 +57,29 @@ struct EventsHarness {
     private let cleanUpStore: @Sendable () async -> Void
 
     init(_ backend: StoreBackend = .sqlite, policy: DeliveryPolicy = DeliveryPolicy(maxAttempts: 3),
-         pollInterval: Duration = .milliseconds(50), instanceID: String? = nil) async throws {
+         pollInterval: Duration = .milliseconds(50), instanceID: String? = nil,
+         deliveryLease: Duration = .seconds(30)) async throws {
         let made = try await Self.makeLog(backend)
         log = made.log
         cleanUpStore = made.cleanUp
         var logger = Logger(label: "events-test")
         logger.logLevel = .critical
         service = DurableEventsService(log: log, policy: policy, clock: clock, logger: logger,
-                                       pollInterval: pollInterval, instanceID: instanceID)
+                                       pollInterval: pollInterval, instanceID: instanceID,
+                                       deliveryLease: deliveryLease)
     }
 
     /// A second instance on the same log (another process, on a shared database).
     init(sharing other: EventsHarness, policy: DeliveryPolicy = DeliveryPolicy(maxAttempts: 3),
-         pollInterval: Duration = .milliseconds(50), instanceID: String? = nil) {
+         pollInterval: Duration = .milliseconds(50), instanceID: String? = nil,
+         deliveryLease: Duration = .seconds(30)) {
         log = other.log
         cleanUpStore = {}
         var logger = Logger(label: "events-test")
         logger.logLevel = .critical
         service = DurableEventsService(log: log, policy: policy, clock: clock, logger: logger,
-                                       pollInterval: pollInterval, instanceID: instanceID)
+                                       pollInterval: pollInterval, instanceID: instanceID,
+                                       deliveryLease: deliveryLease)
     }
 
     static func makeLog(_ backend: StoreBackend) async throws

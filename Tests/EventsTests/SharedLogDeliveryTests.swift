@@ -50,6 +50,29 @@ struct SharedLogDeliveryTests {
         #expect(inbox.events.map { $0.eventPayload["n"] } == (0..<3).map { JSONValue.int(Int64($0)) })
     }
 
+    @Test func anInstanceShuttingDownHandsItsSubscribersOverAtOnce() async throws {
+        // Leases last an hour: only the release at shutdown lets the second instance in.
+        let first = try await EventsHarness(.postgres, instanceID: "first", deliveryLease: .seconds(3600))
+        defer { first.cleanUp() }
+        let second = EventsHarness(sharing: first, instanceID: "second", deliveryLease: .seconds(3600))
+        let firstInbox = Inbox()
+        let secondInbox = Inbox()
+        try await first.service.subscribe(id: "s", topics: ["t"]) { firstInbox.receive($0) }
+        try await second.service.subscribe(id: "s", topics: ["t"]) { secondInbox.receive($0) }
+        try await first.running { () async throws in
+            try await first.service.publish(EventParams(topic: "t", eventPayload: ["n": 1]))
+            await firstInbox.waitFor(1)
+            let acknowledged = try await eventually { try await first.log.subscribers().first?.cursor == 1 }
+            #expect(acknowledged)
+        }
+        try await second.running {
+            try await second.service.publish(EventParams(topic: "t", eventPayload: ["n": 2]))
+            await secondInbox.waitFor(1)
+        }
+        #expect(firstInbox.events.map(\.eventPayload) == [["n": 1]])
+        #expect(secondInbox.events.map(\.eventPayload) == [["n": 2]])
+    }
+
     /// The consumer polls once an hour, so it gets the events through the listener's wake-ups
     /// (or, for an event appended before its read, that read). `AppendNotificationTests` shows
     /// the notification itself crossing instances.
