@@ -26,15 +26,9 @@ public final class PostgresEventLog: EventLog {
         self.database = database
     }
 
-    /// Runs `body`, turning driver errors into ``PostgresStoreError``s without SQL or values.
+    /// Runs one operation; driver errors become ``PostgresStoreError``s (see `storeOperation`).
     func run<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as CancellationError {
-            throw error
-        } catch {
-            throw PostgresStoreError.wrapping(error, code: "events.store_failed", message: "cannot \(what)")
-        }
+        try await storeOperation("events.store_failed", what, body)
     }
 
     public func append(_ events: [NewEvent]) async throws -> [AppendOutcome] {

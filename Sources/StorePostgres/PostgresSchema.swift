@@ -2,7 +2,7 @@
 /// table names carry the plugin (`events_…`, `scheduler_…`). A shipped migration is never
 /// edited: add one.
 enum PostgresSchema {
-    static let migrations: [PostgresMigration] = [eventsV1, schedulerV1]
+    static let migrations: [PostgresMigration] = [eventsV1, schedulerV1, catalogV1]
 
     static let eventsV1 = PostgresMigration(id: "v1-events", statements: [
         """
@@ -75,6 +75,107 @@ enum PostgresSchema {
             consecutive_failures integer NOT NULL DEFAULT 0,
             lease_owner text,
             lease_expires_at bigint
+        )
+        """,
+    ])
+
+    static let catalogV1 = PostgresMigration(id: "v1-catalog", statements: [
+        """
+        -- The catalog's single writer: every mutation locks this row first and holds it until it
+        -- commits, so mutations from all instances apply one at a time (as on SQLite) and change
+        -- sequence numbers become visible in commit order.
+        CREATE TABLE catalog_writer (
+            id smallint PRIMARY KEY CHECK (id = 1)
+        )
+        """,
+        "INSERT INTO catalog_writer (id) VALUES (1)",
+        """
+        -- One row per entity; see the SQLite schema for processed, final and metadata_end. Text
+        -- that is sorted or compared uses the C collation, so order is byte order as on SQLite.
+        CREATE TABLE catalog_entities (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            uid text COLLATE "C" NOT NULL UNIQUE,
+            ref text COLLATE "C" NOT NULL UNIQUE,
+            provider text NOT NULL,
+            location_key text,
+            input_hash text NOT NULL,
+            processed bytea NOT NULL,
+            metadata_end integer NOT NULL,
+            final bytea NOT NULL,
+            etag text NOT NULL,
+            updated_at timestamptz NOT NULL
+        )
+        """,
+        "CREATE INDEX catalog_entities_provider ON catalog_entities (provider)",
+        """
+        CREATE TABLE catalog_relations (
+            origin_id bigint NOT NULL,
+            source_ref text COLLATE "C" NOT NULL,
+            type text NOT NULL,
+            target_ref text COLLATE "C" NOT NULL,
+            PRIMARY KEY (origin_id, source_ref, type, target_ref)
+        )
+        """,
+        "CREATE INDEX catalog_relations_source ON catalog_relations (source_ref, type, target_ref)",
+        "CREATE INDEX catalog_relations_target ON catalog_relations (target_ref, lower(type))",
+        """
+        -- The filter index: one row per leaf; value is NULL when the field exists but cannot be
+        -- matched by value (null, or over 200 characters).
+        CREATE TABLE catalog_search (
+            entity_id bigint NOT NULL,
+            key text NOT NULL,
+            value text COLLATE "C",
+            original_value text COLLATE "C",
+            UNIQUE NULLS NOT DISTINCT (entity_id, key, value)
+        )
+        """,
+        "CREATE INDEX catalog_search_key_value ON catalog_search (key, value)",
+        """
+        CREATE TABLE catalog_refresh_keys (
+            key text NOT NULL,
+            entity_id bigint NOT NULL,
+            PRIMARY KEY (key, entity_id)
+        )
+        """,
+        "CREATE INDEX catalog_refresh_keys_entity ON catalog_refresh_keys (entity_id)",
+        """
+        -- The change outbox, written in each mutation's transaction (under the writer lock).
+        CREATE TABLE catalog_changes (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            type text NOT NULL,
+            ref text NOT NULL,
+            uid text NOT NULL,
+            etag text,
+            provider text,
+            at timestamptz NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE catalog_providers (
+            name text COLLATE "C" PRIMARY KEY,
+            last_full_sync_at timestamptz,
+            last_mutation_at timestamptz,
+            last_error text
+        )
+        """,
+        """
+        CREATE TABLE catalog_provider_rejections (
+            provider text COLLATE "C" NOT NULL,
+            ref text COLLATE "C" NOT NULL,
+            errors text NOT NULL,
+            at timestamptz NOT NULL,
+            PRIMARY KEY (provider, ref)
+        )
+        """,
+        """
+        CREATE TABLE catalog_provider_conflicts (
+            provider text COLLATE "C" NOT NULL,
+            ref text COLLATE "C" NOT NULL,
+            owner text NOT NULL,
+            existing_key text,
+            new_key text,
+            at timestamptz NOT NULL,
+            PRIMARY KEY (provider, ref)
         )
         """,
     ])

@@ -27,3 +27,18 @@ extension PostgresStoreError {
         return PostgresStoreError(code: code, message: "\(message) (\(type(of: error)))")
     }
 }
+
+/// Runs one store operation: errors of the driver become a ``PostgresStoreError`` with `code`
+/// and "cannot `what`" (never SQL or values); any other error (a provider's stream failing,
+/// cancellation) passes through as it was thrown.
+func storeOperation<T: Sendable>(_ code: String, _ what: String, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as PSQLError {
+        throw PostgresStoreError.wrapping(error, code: code, message: "cannot \(what)")
+    } catch let error as PostgresDecodingError {
+        throw PostgresStoreError.wrapping(error, code: code, message: "cannot \(what)")
+    } catch let error as PostgresTransactionError {
+        throw PostgresStoreError.wrapping(error, code: code, message: "cannot \(what)")
+    }
+}

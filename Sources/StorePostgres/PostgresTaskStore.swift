@@ -35,12 +35,9 @@ public final class PostgresTaskStore: TaskStore {
             lastRunError: error, consecutiveFailures: Int(failures), lease: lease)
     }
 
+    /// Runs one operation; driver errors become ``PostgresStoreError``s (see `storeOperation`).
     private func run<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch {
-            throw PostgresStoreError.wrapping(error, code: "scheduler.store_failed", message: "cannot \(what)")
-        }
+        try await storeOperation("scheduler.store_failed", what, body)
     }
 
     public func register(id: String, settings: String, nextRunAt: Date?) async throws -> TaskRecord {
