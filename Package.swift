@@ -174,6 +174,7 @@ let package = Package(
                 "ModuleAPI",
                 "Scheduler",
                 "StoreSQLite",
+                "StorePostgres",
                 "UrlReader",
                 "Webhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -8,6 +8,7 @@ import ModuleAPI
 import NIOCore
 import Scheduler
 import ServiceLifecycle
+import StorePostgres
 import StoreSQLite
 import Synchronization
 import UnixSignals
@@ -28,7 +29,10 @@ public final class CallboardApplication: Sendable {
     /// The embedded Frobs simulator's settings (`frobsSimulator`), when it is enabled.
     let frobsSimulator: FrobsSimulatorSettings?
     let logger: Logger
-    /// Closes what the application opened outside the service group (the URL reader's client).
+    /// Services of the configured backend (the PostgreSQL append listener).
+    private let extraServices: [any Service]
+    /// Closes what the application opened outside the service group (the URL reader's client,
+    /// the PostgreSQL pool).
     private let closeResources: @Sendable () async -> Void
     private let boundPort = Mutex<Int?>(nil)
     private let portWaiters = Mutex<[CheckedContinuation<Int, Never>]>([])
@@ -36,9 +40,10 @@ public final class CallboardApplication: Sendable {
 
     init(configuration: CallboardConfiguration, engine: CatalogEngine, events: DurableEventsService,
          scheduler: TaskScheduler, ingressTopics: [String: IngressTopic], frobsSimulator: FrobsSimulatorSettings?,
-         readiness: Readiness, logger: Logger,
+         readiness: Readiness, logger: Logger, extraServices: [any Service] = [],
          closeResources: @escaping @Sendable () async -> Void = {}) {
         self.configuration = configuration
+        self.extraServices = extraServices
         self.closeResources = closeResources
         self.engine = engine
         self.events = events
@@ -88,7 +93,7 @@ public final class CallboardApplication: Sendable {
             .init(service: RetentionService(log: events.log, policy: retentionPolicy, logger: logger)),
             .init(service: CatalogChangeRelay(engine: engine, events: events, logger: logger)),
             .init(service: app),
-        ]
+        ] + extraServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         if let simulator = frobsSimulator {
             // It stops before the server does; if it cannot run, Callboard runs on without it.
             services.append(.init(
@@ -177,11 +182,18 @@ public func buildApplication(
             "config.keys": "\(configuration.ignoredKeys.joined(separator: ", "))",
         ])
     }
+    // Configuration checks first: nothing is open yet when they fail.
+    var ingressTopics = try IngressTopics.build(configuration.events)
+    let frobsSimulator = try FrobsSimulatorSettings.read(configuration.root)
     let store: any CatalogStore
+    // The shared database when `client: pg`; every store of this instance uses it.
+    let postgres: PostgresBackend?
     switch configuration.backend.database {
     case .sqlite(.inMemory):
+        postgres = nil
         store = try SQLiteCatalogStore(path: nil)
     case .sqlite(.directory(let directory)):
+        postgres = nil
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             store = try SQLiteCatalogStore(path: (directory as NSString).appendingPathComponent("catalog.sqlite"))
@@ -189,13 +201,17 @@ public func buildApplication(
             throw StartupError("cannot open the catalog database in '\(directory)': \(error)")
         }
         logger.info("Using SQLite", metadata: ["database.directory": "\(directory)"])
-    case .postgres:
-        throw StartupError(
-            "backend.database.client 'pg' is not available in this build yet; use client: sqlite")
+    case .postgres(let connection):
+        let database = try await PostgresBackend.open(callboard: connection, logger: logger)
+        postgres = database
+        store = PostgresCatalogStore(database: database)
+        logger.info("Using PostgreSQL", metadata: ["database.server": "\(connection)"])
     }
     let log: any EventLog
     if let eventLog {
         log = eventLog
+    } else if let postgres {
+        log = PostgresEventLog(database: postgres)
     } else if case .sqlite(.directory(let directory)) = configuration.backend.database {
         do {
             log = try SQLiteEventLog(path: (directory as NSString).appendingPathComponent("events.sqlite"))
@@ -211,10 +227,8 @@ public func buildApplication(
         policy: DeliveryPolicy(maxAttempts: delivery.maxAttempts, initialBackoff: delivery.initialBackoff,
                                maxBackoff: delivery.maxBackoff),
         logger: logger)
-    var ingressTopics = try IngressTopics.build(configuration.events)
-    let frobsSimulator = try FrobsSimulatorSettings.read(configuration.root)
     let urlReader: any UrlReaderService
-    var closeResources: @Sendable () async -> Void = {}
+    var closeReader: @Sendable () async -> Void = {}
     if let reader {
         urlReader = reader
     } else {
@@ -222,7 +236,11 @@ public func buildApplication(
             ReadingAllowRule(host: $0.host, ports: $0.ports, paths: $0.paths)
         }))
         urlReader = httpReader
-        closeResources = { try? await httpReader.shutdown() }
+        closeReader = { try? await httpReader.shutdown() }
+    }
+    let closeResources: @Sendable () async -> Void = { [postgres, closeReader] in
+        await closeReader()
+        await postgres?.close()
     }
     // From here on, a failure closes the URL reader's HTTP client before it propagates.
     let scheduler: TaskScheduler
@@ -236,7 +254,9 @@ public func buildApplication(
             } catch {
                 throw StartupError("cannot open the scheduler database in '\(directory)': \(error)")
             }
-        default:
+        case .postgres:
+            taskStore = try postgres.map(PostgresTaskStore.init(database:)) ?? SQLiteTaskStore(path: nil)
+        case .sqlite(.inMemory):
             taskStore = try SQLiteTaskStore(path: nil)
         }
         scheduler = TaskScheduler(store: taskStore, pluginID: "catalog", logger: logger)
@@ -265,9 +285,14 @@ public func buildApplication(
         await closeResources()
         throw error
     }
+    // On a shared database, an append on any instance wakes this instance's delivery loops.
+    let extraServices: [any Service] = (log as? PostgresEventLog).map { log in
+        [PostgresAppendListener(log: log) { events.wake() }]
+    } ?? []
     return CallboardApplication(configuration: configuration, engine: engine, events: events,
                                 scheduler: scheduler, ingressTopics: ingressTopics, frobsSimulator: frobsSimulator,
-                                readiness: Readiness(), logger: logger, closeResources: closeResources)
+                                readiness: Readiness(), logger: logger, extraServices: extraServices,
+                                closeResources: closeResources)
 }
 
 extension CallboardConfiguration.Database {
@@ -276,7 +301,7 @@ extension CallboardConfiguration.Database {
         switch self {
         case .sqlite(.inMemory): return "sqlite in memory"
         case .sqlite(.directory(let directory)): return "sqlite in \(directory)"
-        case .postgres: return "postgres"
+        case .postgres(let connection): return "postgres at \(connection)"
         }
     }
 }

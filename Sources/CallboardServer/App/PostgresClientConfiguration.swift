@@ -1,5 +1,7 @@
 import CallboardConfig
+import Logging
 import PostgresNIO
+import StorePostgres
 
 extension PostgresClient.Configuration {
     /// The client configuration for `backend.database.connection` with `client: pg`.
@@ -49,6 +51,21 @@ extension PostgresClient.Configuration {
         default:
             throw StartupError(
                 "backend.database.connection: sslmode must be disable, allow, prefer, require, verify-ca or verify-full")
+        }
+    }
+}
+
+extension PostgresBackend {
+    /// Opens (and migrates) the database of `backend.database` with `client: pg`; a failure is
+    /// one line for the operator, naming the server but never the password.
+    static func open(callboard connection: CallboardConfiguration.PostgresConnection, logger: Logger) async throws
+        -> PostgresBackend
+    {
+        let configuration = try PostgresClient.Configuration(callboard: connection)
+        do {
+            return try await PostgresBackend.open(configuration: configuration, logger: logger)
+        } catch {
+            throw StartupError("cannot open the PostgreSQL database \(connection): \(error)")
         }
     }
 }
