@@ -11,11 +11,14 @@ import PostgresNIO
 public final class PostgresBackend: Sendable {
     /// The connection pool.
     public let client: PostgresClient
+    /// How the pool connects (internal: it holds the password).
+    let configuration: PostgresClient.Configuration
     let logger: Logger
     private let runner: Task<Void, Never>
 
-    private init(client: PostgresClient, logger: Logger) {
+    private init(client: PostgresClient, configuration: PostgresClient.Configuration, logger: Logger) {
         self.client = client
+        self.configuration = configuration
         self.logger = logger
         runner = Task { await client.run() }
     }
@@ -26,7 +29,7 @@ public final class PostgresBackend: Sendable {
         -> PostgresBackend
     {
         let database = PostgresBackend(client: PostgresClient(configuration: configuration, backgroundLogger: logger),
-                                        logger: logger)
+                                       configuration: configuration, logger: logger)
         do {
             try await PostgresMigrator(migrations: PostgresSchema.migrations).migrate(database)
         } catch {
@@ -51,6 +54,31 @@ public final class PostgresBackend: Sendable {
         } catch let error as PostgresTransactionError {
             if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
             throw error
+        }
+    }
+
+    /// Calls `onNotification` for each notification on `channel`, and once each time it starts
+    /// listening (to catch up with what happened while it was not). Runs until cancelled,
+    /// listening again after a lost connection; a notification lost meanwhile costs a reader
+    /// one poll, never data (readers read from their own positions).
+    func listen(on channel: String, _ onNotification: @escaping @Sendable () -> Void) async throws {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: channel) { notifications in
+                        onNotification()
+                        for try await _ in notifications { onNotification() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                let failure = PostgresStoreError.wrapping(error, code: "postgres.listen_failed",
+                                                          message: "cannot listen for notifications")
+                logger.warning("Listening for notifications failed; retrying", metadata: [
+                    "postgres.channel": "\(channel)", "error": "\(failure)",
+                ])
+                try? await Task.sleep(for: .seconds(1))
+            }
         }
     }
 

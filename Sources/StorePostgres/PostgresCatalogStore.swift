@@ -13,6 +13,9 @@ import PostgresNIO
 /// so they become visible in commit order and every instance's change feed reads the same
 /// outbox without skipping a change.
 public final class PostgresCatalogStore: CatalogStore {
+    /// The LISTEN/NOTIFY channel a mutation that recorded changes notifies on commit.
+    public static let changeChannel = "callboard_catalog_changed"
+
     /// How many change rows the outbox keeps.
     static let changesKept = 100_000
 
@@ -28,14 +31,26 @@ public final class PostgresCatalogStore: CatalogStore {
         try await storeOperation("catalog.store_failed", what, body)
     }
 
-    /// Runs `body` as one catalog write: a transaction holding the writer lock.
+    /// Runs `body` as one catalog write: a transaction holding the writer lock, which notifies
+    /// ``changeChannel`` when it recorded changes.
     func write<T: Sendable>(_ what: String, _ body: (inout PostgresCatalogWrite) async throws -> T) async throws -> T {
         try await run(what) {
             try await database.transaction { connection in
                 var write = try await PostgresCatalogWrite.begin(connection, logger)
-                return try await body(&write)
+                let result = try await body(&write)
+                if write.recordedChanges {
+                    try await connection.query("SELECT pg_notify(\(Self.changeChannel), '')", logger: logger)
+                }
+                return result
             }
         }
+    }
+
+    /// Calls `onChange` after every mutation that recorded changes, committed on any instance,
+    /// and once each time it starts listening. Runs until cancelled; a lost notification delays
+    /// the change feeds until the next one, never loses a change (they read the outbox).
+    public func listenForChanges(_ onChange: @escaping @Sendable () -> Void) async throws {
+        try await database.listen(on: Self.changeChannel, onChange)
     }
 
     public func applyFull(provider: String, batches: AsyncThrowingStream<[HashedEntity], any Error>,

@@ -15,6 +15,8 @@ struct PostgresCatalogWrite {
     let connection: PostgresConnection
     let logger: Logger
     var result = MutationResult()
+    /// Whether this transaction wrote to the change outbox.
+    private(set) var recordedChanges = false
     /// Refs whose relations changed after they were last stitched (or were never stitched here).
     private var dirty = Set<String>()
     /// Refs stitched by this transaction: the change to record unless ``finish()`` stitches again.
@@ -234,8 +236,9 @@ struct PostgresCatalogWrite {
             """)
     }
 
-    private func recordChange(_ type: CatalogChange.Kind, ref: String, uid: String, etag: String?,
-                              provider: String?) async throws {
+    private mutating func recordChange(_ type: CatalogChange.Kind, ref: String, uid: String, etag: String?,
+                                       provider: String?) async throws {
+        recordedChanges = true
         _ = try await rows("""
             INSERT INTO catalog_changes (type, ref, uid, etag, provider, at)
             VALUES (\(type.rawValue), \(ref), \(uid), \(etag), \(provider), now())

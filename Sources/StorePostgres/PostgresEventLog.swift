@@ -116,26 +116,10 @@ public final class PostgresEventLog: EventLog {
     }
 
     /// Calls `onAppend` after every append committed on any instance, and once each time it
-    /// starts listening (to catch up with appends made while it was not). Runs until cancelled,
-    /// reconnecting after a lost connection; a notification lost meanwhile costs the delivery
-    /// loops one poll interval, never an event (they read from their cursors).
+    /// starts listening. Runs until cancelled (see `PostgresBackend.listen(on:_:)`); a lost
+    /// notification costs the delivery loops one poll interval, never an event.
     public func listenForAppends(_ onAppend: @escaping @Sendable () -> Void) async throws {
-        while !Task.isCancelled {
-            do {
-                try await database.client.withConnection { connection in
-                    try await connection.listen(on: Self.appendChannel) { notifications in
-                        onAppend()
-                        for try await _ in notifications { onAppend() }
-                    }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                let failure = PostgresStoreError.wrapping(error, code: "events.listen_failed",
-                                                          message: "cannot listen for appends")
-                logger.warning("Listening for event log appends failed; retrying", metadata: ["error": "\(failure)"])
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
+        try await database.listen(on: Self.appendChannel, onAppend)
     }
 }
 

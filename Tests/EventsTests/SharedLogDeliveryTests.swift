@@ -85,7 +85,7 @@ struct SharedLogDeliveryTests {
         let inbox = Inbox()
         try await consumer.service.subscribe(id: "s", topics: ["t"]) { inbox.receive($0) }
         let consumerService = consumer.service
-        let listener = PostgresAppendListener(log: log) { consumerService.wake() }
+        let listener = PostgresNotificationListener(appendsTo: log) { consumerService.wake() }
         try await running([consumer.service, listener]) {
             for index in 1...3 {
                 try await publisher.service.publish(EventParams(topic: "t", eventPayload: ["n": .int(Int64(index))]))

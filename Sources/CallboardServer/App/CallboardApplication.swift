@@ -285,10 +285,17 @@ public func buildApplication(
         await closeResources()
         throw error
     }
-    // On a shared database, an append on any instance wakes this instance's delivery loops.
-    let extraServices: [any Service] = (log as? PostgresEventLog).map { log in
-        [PostgresAppendListener(log: log) { events.wake() }]
-    } ?? []
+    // On a shared database, a commit on any instance wakes this instance's delivery loops (an
+    // append) and its change relay and feeds (a catalog mutation).
+    var extraServices: [any Service] = []
+    if let log = log as? PostgresEventLog {
+        extraServices.append(PostgresNotificationListener(appendsTo: log) { events.wake() })
+    }
+    if let store = store as? PostgresCatalogStore {
+        extraServices.append(PostgresNotificationListener(changesTo: store) { [engine] in
+            engine.changesCommittedElsewhere()
+        })
+    }
     return CallboardApplication(configuration: configuration, engine: engine, events: events,
                                 scheduler: scheduler, ingressTopics: ingressTopics, frobsSimulator: frobsSimulator,
                                 readiness: Readiness(), logger: logger, extraServices: extraServices,

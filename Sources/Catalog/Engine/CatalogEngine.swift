@@ -45,6 +45,11 @@ public final class CatalogEngine: Sendable {
         changeSignal.subscribe()
     }
 
+    /// Wakes the change streams after another instance committed changes to a shared store.
+    public func changesCommittedElsewhere() {
+        changeSignal.notify()
+    }
+
     func apply(_ mutation: EntityProviderMutation, provider: String) async throws -> MutationResult {
         let lane = await lanes.lane(for: provider)
         let result = try await lane.run { [self] in
