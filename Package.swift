@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "StoreSQLite", targets: ["StoreSQLite"]),
         .library(name: "Locations", targets: ["Locations"]),
         .library(name: "GitHubIntegration", targets: ["GitHubIntegration"]),
+        .library(name: "StorePostgres", targets: ["StorePostgres"]),
         .library(name: "CallboardServer", targets: ["CallboardServer"]),
         .library(name: "CallboardTesting", targets: ["CallboardTesting"]),
     ],
@@ -39,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -183,6 +185,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "StorePostgres",
+            dependencies: [
+                "Catalog",
+                "Events",
+                "CatalogModel",
+                "Scheduler",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CallboardServer",
             dependencies: [
                 "Catalog",
@@ -196,6 +211,7 @@ let package = Package(
                 "ModuleAPI",
                 "Scheduler",
                 "StoreSQLite",
+                "StorePostgres",
                 "UrlReader",
                 "Webhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -205,6 +221,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -243,6 +260,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -259,7 +277,8 @@ let package = Package(
         .testTarget(
             name: "EventsTests",
             dependencies: [
-                "Events", "StoreSQLite", "CatalogModel", .product(name: "GRDB", package: "GRDB.swift"),
+                "Events", "StoreSQLite", "StorePostgres", "CallboardTesting", "CatalogModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -292,7 +311,7 @@ let package = Package(
         .testTarget(
             name: "SchedulerTests",
             dependencies: [
-                "Scheduler", "StoreSQLite",
+                "Scheduler", "StoreSQLite", "StorePostgres", "CallboardTesting",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -300,9 +319,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "StorePostgresTests",
+            dependencies: [
+                "StorePostgres", "Events", "CallboardTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CatalogTests",
             dependencies: [
-                "Catalog", "CatalogModel", "StoreSQLite", "CallboardTesting",
+                "Catalog", "CatalogModel", "StoreSQLite", "StorePostgres", "CallboardTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -330,6 +358,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -53,18 +53,27 @@ public final class DurableEventsService: EventsService, Service {
     ///     appends made by other processes).
     ///   - metricsFactory: receives delivery attempts, latencies and dead letters per subscriber
     ///     (swift-metrics' global factory by default).
+    ///   - instanceID: this instance's name in delivery claims on a shared log (random by default).
+    ///   - deliveryLease: how long a claim on a subscriber lasts unrenewed; an instance that dies
+    ///     holds its subscribers this long before another takes over.
     public init(log: any EventLog, policy: DeliveryPolicy = DeliveryPolicy(),
                 clock: any DeliveryClock = ContinuousDeliveryClock(), logger: Logger,
-                pollInterval: Duration = .seconds(1), metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+                pollInterval: Duration = .seconds(1), metricsFactory: any MetricsFactory = MetricsSystem.factory,
+                instanceID: String? = nil, deliveryLease: Duration = .seconds(30)) {
         self.log = log
         self.metricsFactory = metricsFactory
         self.policy = policy
         self.clock = clock
         self.logger = logger
         self.pollInterval = pollInterval
+        self.instanceID = instanceID ?? "instance-\(UInt64.random(in: 0...UInt64.max))"
+        self.deliveryLease = deliveryLease
     }
 
     let pollInterval: Duration
+    /// This instance's name in delivery claims.
+    public let instanceID: String
+    let deliveryLease: Duration
 
     // MARK: - EventsService
 
@@ -159,6 +168,8 @@ public final class DurableEventsService: EventsService, Service {
             // Idle: wait for an append, or poll.
             await signal.wait(timeout: pollInterval)
         }
+        // Let another instance take over at once.
+        try? await log.releaseDelivery(subscriber: subscription.id, owner: instanceID)
     }
 
     /// One pass: replays, then a batch from the cursor. Returns whether there was work.
@@ -171,6 +182,8 @@ public final class DurableEventsService: EventsService, Service {
             return true
         }
         if state.paused { return false }
+        // Another instance delivers this subscriber's events while it holds the claim.
+        guard try await claim(subscription.id) else { return false }
         var worked = false
         for deadLetter in try await log.deadLetters(subscriber: subscription.id, limit: 100)
         where deadLetter.replayRequested {
@@ -188,6 +201,11 @@ public final class DurableEventsService: EventsService, Service {
             try await deliver(batch, subscriptionID: subscription.id, onEvent: onEvent, metrics: metrics, logger: logger)
         }
         return true
+    }
+
+    /// Takes or renews this instance's claim on delivering to `subscriberID`.
+    private func claim(_ subscriberID: String) async throws -> Bool {
+        try await log.claimDelivery(subscriber: subscriberID, owner: instanceID, for: deliveryLease)
     }
 
     private func route(_ batch: [StoredEvent], router: any EventRouter) async throws {
@@ -212,11 +230,12 @@ public final class DurableEventsService: EventsService, Service {
             if isShuttingDown { break }
             let outcome = await attempt(event, subscriptionID: subscriptionID, startingAt: 1, onEvent: onEvent,
                                         metrics: metrics, logger: logger, beforeRetry: {
-                // Acknowledge what succeeded before waiting for a retry.
+                // Acknowledge what succeeded before waiting for a retry, and keep the claim.
                 if let position = delivered {
                     try await self.log.advance(subscriber: subscriptionID, to: position)
                     delivered = nil
                 }
+                _ = try await self.claim(subscriptionID)
             })
             switch outcome {
             case .delivered:

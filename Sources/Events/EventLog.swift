@@ -210,4 +210,23 @@ public protocol EventLog: Sendable {
 
     /// Deletes what retention allows (SPEC §3.4) and drops stale subscribers.
     func applyRetention(_ policy: RetentionPolicy) async throws -> RetentionReport
+
+    /// Takes, or renews, the right to deliver `subscriber`'s events for `owner` (an instance)
+    /// for `duration`: false while another owner holds it unexpired. Instances sharing one log
+    /// deliver each subscriber's events from one instance at a time, in order; a dead owner's
+    /// claim lapses after `duration` and another instance redelivers from the cursor.
+    func claimDelivery(subscriber id: String, owner: String, for duration: Duration) async throws -> Bool
+
+    /// Gives up `owner`'s claim on `subscriber` (at shutdown), so another instance takes over at once.
+    func releaseDelivery(subscriber id: String, owner: String) async throws
+}
+
+extension EventLog {
+    /// A log that one process uses alone (SQLite): the process always holds the claim.
+    public func claimDelivery(subscriber id: String, owner: String, for duration: Duration) async throws -> Bool {
+        true
+    }
+
+    /// A log that one process uses alone (SQLite): there is no claim to give up.
+    public func releaseDelivery(subscriber id: String, owner: String) async throws {}
 }

@@ -82,18 +82,13 @@ struct CatalogWriteTransaction {
             try insert(entity, provider: provider)
             return
         }
-        var locationKey = entity.locationKey
-        if existing.provider != provider {
-            if let storedKey = existing.locationKey, storedKey != entity.locationKey {
-                result.conflicts.append(LocationKeyConflict(
-                    entityRef: entity.ref, owner: existing.provider, existingLocationKey: storedKey,
-                    newLocationKey: entity.locationKey))
-                return
-            }
-        } else if locationKey == nil, keepStoredKeyWhenNil {
-            locationKey = existing.locationKey
+        switch EntityWriteDecision(entity, provider: provider, storedProvider: existing.provider,
+                                   storedLocationKey: existing.locationKey, keepStoredKeyWhenNil: keepStoredKeyWhenNil) {
+        case .conflict(let conflict):
+            result.conflicts.append(conflict)
+        case .write(let locationKey):
+            try update(existing, with: entity, provider: provider, locationKey: locationKey)
         }
-        try update(existing, with: entity, provider: provider, locationKey: locationKey)
     }
 
     private mutating func insert(_ entity: PreparedEntity, provider: String) throws {

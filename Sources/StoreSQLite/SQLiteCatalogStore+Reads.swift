@@ -58,7 +58,7 @@ extension SQLiteCatalogStore {
                     AND typeof(s.value) = 'text' AND s.value LIKE ? ESCAPE '\\')
                     """)
                 arguments += StatementArguments(fields)
-                arguments += ["%" + Self.escapeLike(term) + "%"]
+                arguments += [LikePattern.containing(term)]
             }
             let baseConditions = conditions
             let baseArguments = arguments
@@ -108,15 +108,6 @@ extension SQLiteCatalogStore {
             }
             return (rows, total)
         }
-    }
-
-    static func escapeLike(_ term: String) -> String {
-        var escaped = ""
-        for character in term {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
     }
 
     public func entities(refs: [String], filter: EntityFilter) async throws -> [[UInt8]?] {
@@ -195,9 +186,9 @@ extension SQLiteCatalogStore {
             for row in try Row.fetchAll(db, sql: "SELECT provider, count(*) FROM entities GROUP BY provider") {
                 counts[row[0]] = row[1]
             }
-            var info: [String: (String?, String?, String?)] = [:]
+            var info: [String: ProviderStatus.Bookkeeping] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT name, last_full_sync_at, last_mutation_at, last_error FROM providers") {
-                info[row[0]] = (row[1], row[2], row[3])
+                info[row[0]] = ProviderStatus.Bookkeeping(lastFullSyncAt: row[1], lastMutationAt: row[2], lastError: row[3])
             }
             var rejected: [String: [EntityRejection]] = [:]
             let decoder = JSONDecoder()
@@ -215,13 +206,8 @@ extension SQLiteCatalogStore {
                 conflicts[row[0], default: []].append(LocationKeyConflict(
                     entityRef: row[1], owner: row[2], existingLocationKey: row[3], newLocationKey: row[4]))
             }
-            let names = Set(counts.keys).union(info.keys)
-            return names.sorted().map { name in
-                ProviderStatus(
-                    name: name, entityCount: counts[name] ?? 0, lastFullSyncAt: info[name]?.0,
-                    lastMutationAt: info[name]?.1, lastError: info[name]?.2, rejected: rejected[name] ?? [],
-                    conflicts: conflicts[name] ?? [])
-            }
+            return ProviderStatus.assemble(entityCounts: counts, bookkeeping: info, rejected: rejected,
+                                           conflicts: conflicts)
         }
     }
 

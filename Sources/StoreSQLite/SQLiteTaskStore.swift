@@ -22,35 +22,23 @@ public final class SQLiteTaskStore: TaskStore {
         consecutive_failures, lease_owner, lease_expires_at
         """
 
-    /// Milliseconds since 1970, rounded down.
-    static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-    }
-
-    static func milliseconds(_ date: Date?) -> Int64? {
-        date.map { milliseconds($0) }
-    }
-
-    static func date(_ milliseconds: Int64?) -> Date? {
-        milliseconds.map { Date(timeIntervalSince1970: TimeInterval($0) / 1000) }
-    }
-
     static func fetch(_ db: Database, id: String) throws -> TaskRecord? {
         guard let row = try Row.fetchOne(
             db, sql: "SELECT \(columns) FROM scheduler_tasks WHERE id = ?", arguments: [id])
         else { return nil }
         var lease: TaskLease?
-        if let owner: String = row["lease_owner"], let expiresAt = date(row["lease_expires_at"]) {
+        if let owner: String = row["lease_owner"], let expiresAt = TaskStoreTime.date(row["lease_expires_at"]) {
             lease = TaskLease(owner: owner, expiresAt: expiresAt)
         }
         return TaskRecord(
-            id: row["id"], settings: row["settings"], nextRunAt: date(row["next_run_at"]),
-            lastRunStartedAt: date(row["last_run_started_at"]), lastRunEndedAt: date(row["last_run_ended_at"]),
+            id: row["id"], settings: row["settings"], nextRunAt: TaskStoreTime.date(row["next_run_at"]),
+            lastRunStartedAt: TaskStoreTime.date(row["last_run_started_at"]),
+            lastRunEndedAt: TaskStoreTime.date(row["last_run_ended_at"]),
             lastRunError: row["last_run_error"], consecutiveFailures: row["consecutive_failures"], lease: lease)
     }
 
     public func register(id: String, settings: String, nextRunAt: Date?) async throws -> TaskRecord {
-        let next = Self.milliseconds(nextRunAt)
+        let next = TaskStoreTime.milliseconds(nextRunAt)
         return try await writer.write { db in
             try db.execute(sql: """
                 INSERT INTO scheduler_tasks (id, settings, next_run_at) VALUES (?, ?, ?)
@@ -69,8 +57,8 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func acquire(id: String, owner: String, now: Date, leaseExpiresAt: Date) async throws -> TaskRecord? {
-        let nowMilliseconds = Self.milliseconds(now)
-        let expires = Self.milliseconds(leaseExpiresAt)
+        let nowMilliseconds = TaskStoreTime.milliseconds(now)
+        let expires = TaskStoreTime.milliseconds(leaseExpiresAt)
         return try await writer.write { db in
             try db.execute(sql: """
                 UPDATE scheduler_tasks SET lease_owner = ?, lease_expires_at = ?, last_run_started_at = ?
@@ -89,15 +77,15 @@ public final class SQLiteTaskStore: TaskStore {
                   last_run_error = ?, consecutive_failures = ?, next_run_at = ?
                 WHERE id = ? AND lease_owner = ?
                 """, arguments: [
-                    Self.milliseconds(completion.endedAt), completion.error, completion.consecutiveFailures,
-                    Self.milliseconds(completion.nextRunAt), id, owner,
+                    TaskStoreTime.milliseconds(completion.endedAt), completion.error, completion.consecutiveFailures,
+                    TaskStoreTime.milliseconds(completion.nextRunAt), id, owner,
                 ])
             return db.changesCount == 1
         }
     }
 
     public func requestRun(id: String, at now: Date) async throws -> TaskRunRequestOutcome {
-        let nowMilliseconds = Self.milliseconds(now)
+        let nowMilliseconds = TaskStoreTime.milliseconds(now)
         return try await writer.write { db in
             try db.execute(sql: """
                 UPDATE scheduler_tasks SET next_run_at = ?

@@ -24,9 +24,9 @@ import Testing
         defer { loaded.cleanUp() }
         let entities = (0..<50).map { F.component("svc-\($0)", owner: "team-\($0 % 3)", dependsOn: ["component:svc-\(($0 + 1) % 50)"]) }
         try await loaded.provider("p").applyMutation(.full(F.deferred(entities + [F.group("team-0")])))
-        let expected = try await Self.indexes(fresh.store)
+        let expected = try await Self.indexes(try #require(fresh.sqliteStore))
         #expect(expected.contains { $0.hasPrefix("search_key_value: CREATE INDEX") })
-        #expect(try await Self.indexes(loaded.store) == expected)
+        #expect(try await Self.indexes(try #require(loaded.sqliteStore)) == expected)
     }
 
     @Test func relationsWrittenInABulkLoadAreServedOnBothEndsWhateverTheOrder() async throws {
@@ -59,6 +59,6 @@ import Testing
         #expect(try await catalog.relations("group:default/team-b") == ["ownerOf component:default/svc"])
         let fresh = try CatalogHarness()
         defer { fresh.cleanUp() }
-        #expect(try await Self.indexes(catalog.store) == Self.indexes(fresh.store))
+        #expect(try await Self.indexes(try #require(catalog.sqliteStore)) == Self.indexes(try #require(fresh.sqliteStore)))
     }
 }

@@ -3,19 +3,56 @@ import CallboardTesting
 import Foundation
 import Logging
 import Metrics
+import StorePostgres
 import StoreSQLite
 
-/// A catalog engine on a fresh SQLite store (a temp file, WAL mode), with helpers to read back.
+/// A catalog engine on a fresh store: SQLite (a temp file, WAL mode, or in memory) or a new
+/// PostgreSQL database, with helpers to read back.
 struct CatalogHarness {
     let engine: CatalogEngine
-    let store: SQLiteCatalogStore
+    let store: any CatalogStore
+    /// The store when it is SQLite, for the tests of SQLite's own mechanics.
+    let sqliteStore: SQLiteCatalogStore?
+    /// Where the SQLite store keeps its file (unused on PostgreSQL).
     let directory: URL
+    private let cleanUpStore: @Sendable () async -> Void
 
+    /// A harness on SQLite.
     init(processors: [any EntityProcessor] = [], onDisk: Bool = true,
          metrics: any MetricsFactory = MetricsSystem.factory) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("callboard-test-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callboard-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try SQLiteCatalogStore(path: onDisk ? directory.appendingPathComponent("catalog.sqlite").path : nil)
+        let sqlite = try SQLiteCatalogStore(path: onDisk ? directory.appendingPathComponent("catalog.sqlite").path : nil)
+        self.init(store: sqlite, sqliteStore: sqlite, directory: directory, processors: processors, metrics: metrics) {
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+
+    /// A harness on `backend`.
+    init(_ backend: StoreBackend, processors: [any EntityProcessor] = []) async throws {
+        switch backend {
+        case .sqlite:
+            try self.init(processors: processors)
+        case .postgres:
+            let server = try await TestPostgres.shared()
+            let configuration = try await server.makeDatabase()
+            let database = try await PostgresBackend.open(
+                configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            self.init(store: PostgresCatalogStore(database: database), sqliteStore: nil,
+                      directory: FileManager.default.temporaryDirectory, processors: processors) {
+                await database.close()
+                await server.dropDatabase(configuration)
+            }
+        }
+    }
+
+    private init(store: any CatalogStore, sqliteStore: SQLiteCatalogStore?, directory: URL,
+                 processors: [any EntityProcessor], metrics: any MetricsFactory = MetricsSystem.factory,
+                 cleanUp: @escaping @Sendable () async -> Void) {
+        self.store = store
+        self.sqliteStore = sqliteStore
+        self.directory = directory
+        cleanUpStore = cleanUp
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         engine = CatalogEngine(store: store, processors: processors, logger: logger, metricsFactory: metrics)
@@ -58,7 +95,9 @@ struct CatalogHarness {
         try await store.changes(after: 0, limit: 1_000_000)
     }
 
+    /// Closes and deletes the store (in the background: `defer` cannot wait).
     func cleanUp() {
-        try? FileManager.default.removeItem(at: directory)
+        let cleanUpStore = self.cleanUpStore
+        Task { await cleanUpStore() }
     }
 }

@@ -6,8 +6,9 @@ import Testing
 @Suite struct MutationSemanticsTests {
     typealias F = EntityFactory
 
-    @Test func fullMutationReplacesTheProvidersSet() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func fullMutationReplacesTheProvidersSet(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         let provider = catalog.provider("p1")
         let first = try await provider.applyMutation(.full(F.deferred([F.component("a"), F.component("b")])))
@@ -19,8 +20,9 @@ import Testing
         #expect(try await catalog.refs() == ["component:default/b", "component:default/c"])
     }
 
-    @Test func emptyFullMutationRemovesEverythingTheProviderOwns() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func emptyFullMutationRemovesEverythingTheProviderOwns(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("p1").applyMutation(.full(F.deferred([F.component("a")])))
         try await catalog.provider("p2").applyMutation(.full(F.deferred([F.component("b")])))
@@ -29,8 +31,9 @@ import Testing
         #expect(try await catalog.refs() == ["component:default/b"])
     }
 
-    @Test func unchangedFullMutationWritesNothing() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func unchangedFullMutationWritesNothing(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         let provider = catalog.provider("p1")
         let entities = F.deferred([F.component("a", system: "sys"), F.component("b")], locationKey: "k")
@@ -44,8 +47,9 @@ import Testing
         #expect(try await catalog.changes().count == changesBefore)
     }
 
-    @Test func changedContentUpdatesInPlaceAndChangesTheEtag() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func changedContentUpdatesInPlaceAndChangesTheEtag(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         let provider = catalog.provider("p1")
         try await provider.applyMutation(.full(F.deferred([F.component("a", lifecycle: "experimental")])))
@@ -59,8 +63,9 @@ import Testing
         #expect(served.value(atPath: "spec.lifecycle") == "production")
     }
 
-    @Test func deltaModifyKeepsUIDAndEmitsOneUpdatedChange() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func deltaModifyKeepsUIDAndEmitsOneUpdatedChange(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         let provider = catalog.provider("frobs")
         try await provider.applyMutation(.delta(added: F.deferred([F.component("a", lifecycle: "experimental")]), removed: []))
@@ -77,8 +82,9 @@ import Testing
         #expect(changes.first?.uid == uid)
     }
 
-    @Test func deltaRemovesOnlyWhatTheProviderOwns() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func deltaRemovesOnlyWhatTheProviderOwns(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("p1").applyMutation(.delta(added: F.deferred([F.component("mine")]), removed: []))
         try await catalog.provider("p2").applyMutation(.delta(added: F.deferred([F.component("theirs")]), removed: []))
@@ -89,8 +95,9 @@ import Testing
         #expect(try await catalog.refs() == ["component:default/theirs"])
     }
 
-    @Test func locationKeyConflictIsRecordedAndTheFirstOwnerKeepsTheEntity() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func locationKeyConflictIsRecordedAndTheFirstOwnerKeepsTheEntity(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("first").applyMutation(
             .full(F.deferred([F.component("shared", lifecycle: "one")], locationKey: "url:first")))
@@ -108,8 +115,9 @@ import Testing
         #expect(statuses.first { $0.name == "first" }?.entityCount == 1)
     }
 
-    @Test func equalOrNilKeysLetAnotherProviderTakeTheEntityOver() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func equalOrNilKeysLetAnotherProviderTakeTheEntityOver(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("first").applyMutation(.full(F.deferred([F.component("x", lifecycle: "one")])))
         let result = try await catalog.provider("second").applyMutation(
@@ -121,8 +129,9 @@ import Testing
         #expect(statuses.first { $0.name == "first" }?.entityCount == 0)
     }
 
-    @Test func invalidEntityIsRejectedAloneAndTheErrorIsKept() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func invalidEntityIsRejectedAloneAndTheErrorIsKept(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         let bad = F.component("invalid component", tags: ["go 1.15.3"])
         let result = try await catalog.provider("p1").applyMutation(.full(F.deferred([F.component("good"), bad])))
@@ -135,8 +144,9 @@ import Testing
         #expect(status.lastFullSyncAt != nil)
     }
 
-    @Test func streamedFullMutationAppliesAllBatches() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func streamedFullMutationAppliesAllBatches(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         let count = 2_500
         let stream = AsyncStream<DeferredEntity> { continuation in
@@ -150,9 +160,10 @@ import Testing
         #expect(try await catalog.store.providerStatuses().first?.entityCount == count)
     }
 
-    @Test func aFailingStreamRollsTheWholeMutationBack() async throws {
+    @Test(arguments: StoreBackend.available)
+    func aFailingStreamRollsTheWholeMutationBack(backend: StoreBackend) async throws {
         struct Boom: Error {}
-        let catalog = try CatalogHarness()
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("p").applyMutation(.full(F.deferred([F.component("keep")])))
         let stream = AsyncThrowingStream<DeferredEntity, any Error> { continuation in
@@ -165,8 +176,9 @@ import Testing
         #expect(try await catalog.refs() == ["component:default/keep"])
     }
 
-    @Test func mutationsOfOneProviderApplyInOrder() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func mutationsOfOneProviderApplyInOrder(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         let provider = catalog.provider("p")
         // A full mutation whose stream is held open until the delta has been issued: if the delta
@@ -183,8 +195,9 @@ import Testing
         #expect(try await catalog.refs() == ["component:default/from-delta", "component:default/from-full"])
     }
 
-    @Test func orphanedProvidersAreRemovedAtStart() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func orphanedProvidersAreRemovedAtStart(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("gone").applyMutation(.full(F.deferred([F.component("old")])))
         let kept = TestProvider(name: "kept")
@@ -194,8 +207,9 @@ import Testing
         #expect(try await catalog.store.providerStatuses().map(\.name) == ["kept"])
     }
 
-    @Test func managedByAnnotationsAreFilled() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func managedByAnnotationsAreFilled(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("frobs-dev").applyMutation(.full(F.deferred([F.component("a")])))
         let served = try #require(try await catalog.entity("component:default/a"))
@@ -205,8 +219,9 @@ import Testing
         #expect(served.value(atPath: "metadata.namespace") == "default")
     }
 
-    @Test func deleteByUIDRemovesAndTheNextFullMutationRestores() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func deleteByUIDRemovesAndTheNextFullMutationRestores(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         let entities = F.deferred([F.component("a")])
         try await catalog.provider("p").applyMutation(.full(entities))

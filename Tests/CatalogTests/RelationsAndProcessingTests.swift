@@ -6,8 +6,9 @@ import Testing
 @Suite struct RelationsAndProcessingTests {
     typealias F = EntityFactory
 
-    @Test func relationsAppearOnBothEnds() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func relationsAppearOnBothEnds(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("p").applyMutation(.full(F.deferred([
             F.group("team-a"), F.component("svc", owner: "team-a", system: "shop"),
@@ -17,16 +18,18 @@ import Testing
         #expect(try await catalog.relations("group:default/team-a") == ["ownerOf component:default/svc"])
     }
 
-    @Test func aTargetAddedLaterGetsItsInverseRelationAndAnUpdatedChange() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func aTargetAddedLaterGetsItsInverseRelationAndAnUpdatedChange(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("components").applyMutation(.full(F.deferred([F.component("svc", owner: "team-a")])))
         try await catalog.provider("groups").applyMutation(.full(F.deferred([F.group("team-a")])))
         #expect(try await catalog.relations("group:default/team-a") == ["ownerOf component:default/svc"])
     }
 
-    @Test func changingTheOwnerMovesTheInverseRelationAndChangesTheOldOwnersEtag() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func changingTheOwnerMovesTheInverseRelationAndChangesTheOldOwnersEtag(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("groups").applyMutation(.full(F.deferred([F.group("team-a"), F.group("team-b")])))
         try await catalog.provider("components").applyMutation(.full(F.deferred([F.component("svc", owner: "team-a")])))
@@ -40,8 +43,9 @@ import Testing
         #expect(changed == ["component:default/svc", "group:default/team-a", "group:default/team-b"])
     }
 
-    @Test func removingAnEntityRemovesItsRelationsFromTheOtherEnd() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func removingAnEntityRemovesItsRelationsFromTheOtherEnd(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("groups").applyMutation(.full(F.deferred([F.group("team-a")])))
         try await catalog.provider("components").applyMutation(.full(F.deferred([F.component("svc", owner: "team-a")])))
@@ -49,8 +53,9 @@ import Testing
         #expect(try await catalog.relations("group:default/team-a").isEmpty)
     }
 
-    @Test func unqualifiedTargetsTakeTheSourceNamespace() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func unqualifiedTargetsTakeTheSourceNamespace(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("p").applyMutation(.full(F.deferred([
             F.component("svc", namespace: "payments", owner: "team-x"),
@@ -79,8 +84,9 @@ import Testing
         }
     }
 
-    @Test func processorsRunOnEveryEntityAndCanReject() async throws {
-        let catalog = try CatalogHarness(processors: [TaggingProcessor(), RejectingProcessor()])
+    @Test(arguments: StoreBackend.available)
+    func processorsRunOnEveryEntityAndCanReject(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend, processors: [TaggingProcessor(), RejectingProcessor()])
         defer { catalog.cleanUp() }
         let result = try await catalog.provider("p").applyMutation(.full(F.deferred([
             F.component("alpha"), F.component("xray"),
@@ -94,8 +100,9 @@ import Testing
         } == 1)
     }
 
-    @Test func refreshByEntityRefReprocesses() async throws {
-        let catalog = try CatalogHarness()
+    @Test(arguments: StoreBackend.available)
+    func refreshByEntityRefReprocesses(backend: StoreBackend) async throws {
+        let catalog = try await CatalogHarness(backend)
         defer { catalog.cleanUp() }
         try await catalog.provider("p").applyMutation(.full(F.deferred([F.component("a")])))
         #expect(try await catalog.engine.refresh(entityRef: "component:default/a"))

@@ -15,7 +15,7 @@ import Testing
         try await catalog.provider("p").applyMutation(.full(EntityFactory.deferred(entities)))
         func size(_ file: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0 }
         #expect(try await eventually { size(path) > 4_000_000 })
-        #expect(await catalog.store.checkpoint())
+        #expect(await try #require(catalog.sqliteStore).checkpoint())
         #expect(size(path + "-wal") == 0)
     }
 }

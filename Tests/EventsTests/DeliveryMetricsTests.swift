@@ -11,7 +11,7 @@ import Testing
 
     @Test func attemptsLatenciesAndDeadLettersAreCountedPerSubscriber() async throws {
         let metrics = TestMetrics()
-        let events = try EventsHarness(policy: DeliveryPolicy(maxAttempts: 2), metrics: metrics)
+        let events = try await EventsHarness(policy: DeliveryPolicy(maxAttempts: 2), metrics: metrics)
         defer { events.cleanUp() }
         let inbox = Inbox()
         let refusing = Atomic<Bool>(true)

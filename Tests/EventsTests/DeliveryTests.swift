@@ -1,3 +1,4 @@
+import CallboardTesting
 import CatalogModel
 import Events
 import Synchronization
@@ -9,8 +10,9 @@ import Testing
         var description: String { "upstream unavailable" }
     }
 
-    @Test func aSubscriberGetsPublishedEventsInOrder() async throws {
-        let events = try EventsHarness()
+    @Test(arguments: StoreBackend.available)
+    func aSubscriberGetsPublishedEventsInOrder(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend)
         defer { events.cleanUp() }
         let inbox = Inbox()
         try await events.service.subscribe(id: "s1", topics: ["frobs"]) { inbox.receive($0) }
@@ -27,8 +29,9 @@ import Testing
         #expect(state.cursor == 25)
     }
 
-    @Test func aNewSubscriberStartsAtTheTail() async throws {
-        let events = try EventsHarness()
+    @Test(arguments: StoreBackend.available)
+    func aNewSubscriberStartsAtTheTail(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend)
         defer { events.cleanUp() }
         try await events.service.publish(EventParams(topic: "t", eventPayload: ["old": true]))
         let inbox = Inbox()
@@ -40,8 +43,9 @@ import Testing
         #expect(inbox.events.map(\.eventPayload) == [["new": true]])
     }
 
-    @Test func aSubscriberThatThrowsTwiceGetsTheEventOnAttemptThree() async throws {
-        let events = try EventsHarness(policy: DeliveryPolicy(maxAttempts: 5, initialBackoff: .milliseconds(200)))
+    @Test(arguments: StoreBackend.available)
+    func aSubscriberThatThrowsTwiceGetsTheEventOnAttemptThree(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend, policy: DeliveryPolicy(maxAttempts: 5, initialBackoff: .milliseconds(200)))
         defer { events.cleanUp() }
         let attempts = Atomic<Int>(0)
         let inbox = Inbox()
@@ -61,8 +65,9 @@ import Testing
         #expect(try await events.log.deadLetters(subscriber: nil, limit: 10).isEmpty)
     }
 
-    @Test func aSubscriberThatAlwaysThrowsYieldsADeadLetterThatAReplayDelivers() async throws {
-        let events = try EventsHarness(policy: DeliveryPolicy(maxAttempts: 3))
+    @Test(arguments: StoreBackend.available)
+    func aSubscriberThatAlwaysThrowsYieldsADeadLetterThatAReplayDelivers(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend, policy: DeliveryPolicy(maxAttempts: 3))
         defer { events.cleanUp() }
         let fixed = Atomic<Bool>(false)
         let inbox = Inbox()
@@ -96,8 +101,9 @@ import Testing
         #expect(after.events.count == 2)
     }
 
-    @Test func aSlowSubscriberDoesNotHoldUpAnother() async throws {
-        let events = try EventsHarness()
+    @Test(arguments: StoreBackend.available)
+    func aSlowSubscriberDoesNotHoldUpAnother(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend)
         defer { events.cleanUp() }
         let (gate, open) = AsyncStream<Void>.makeStream()
         let slow = Inbox()
@@ -125,8 +131,9 @@ import Testing
         func determineSubTopic(_ params: EventParams) -> String? { params.eventPayload["type"]?.stringValue }
     }
 
-    @Test func aSubTopicRouterRepublishesWithMetadataAndDropsWhenNil() async throws {
-        let events = try EventsHarness()
+    @Test(arguments: StoreBackend.available)
+    func aSubTopicRouterRepublishesWithMetadataAndDropsWhenNil(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend)
         defer { events.cleanUp() }
         let added = Inbox()
         try await events.service.addRouter(TypeRouter())
@@ -143,8 +150,9 @@ import Testing
         #expect(added.events.first?.eventPayload == ["type": "add", "id": "42"])
     }
 
-    @Test func pausedSubscribersKeepTheirCursorAndCatchUpOnResume() async throws {
-        let events = try EventsHarness()
+    @Test(arguments: StoreBackend.available)
+    func pausedSubscribersKeepTheirCursorAndCatchUpOnResume(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend)
         defer { events.cleanUp() }
         let inbox = Inbox()
         try await events.service.subscribe(id: "p", topics: ["t"]) { inbox.receive($0) }

@@ -1,11 +1,13 @@
+import CallboardTesting
 import CatalogModel
 import Events
 import Testing
 
-/// The SQLite event log: appends, idempotency, cursors, retention.
-@Suite struct EventLogTests {
-    @Test func concurrentAppendsGetDistinctIncreasingPositions() async throws {
-        let events = try EventsHarness()
+/// The event log on every backend: appends, idempotency, cursors, retention.
+@Suite(.timeLimit(.minutes(1))) struct EventLogTests {
+    @Test(arguments: StoreBackend.available)
+    func concurrentAppendsGetDistinctIncreasingPositions(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend)
         defer { events.cleanUp() }
         let outcomes = try await withThrowingTaskGroup(of: [AppendOutcome].self) { group in
             for index in 0..<200 {
@@ -28,8 +30,9 @@ import Testing
         #expect(read.map(\.position) == Array(1...200))
     }
 
-    @Test func rawPayloadBytesAreKeptExactly() async throws {
-        let events = try EventsHarness()
+    @Test(arguments: StoreBackend.available)
+    func rawPayloadBytesAreKeptExactly(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend)
         defer { events.cleanUp() }
         let raw = Array(#"{"version": 5.0, "name": "caf\u00e9 ☕", "b": 1}"#.utf8)
         _ = try await events.log.append([NewEvent(topic: "t", payload: raw, metadata: ["x-github-event": "push"])])
@@ -38,8 +41,9 @@ import Testing
         #expect(stored.metadata == ["x-github-event": "push"])
     }
 
-    @Test func aRepeatedIdempotencyKeyIsADuplicateOfTheFirstEvent() async throws {
-        let events = try EventsHarness()
+    @Test(arguments: StoreBackend.available)
+    func aRepeatedIdempotencyKeyIsADuplicateOfTheFirstEvent(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend)
         defer { events.cleanUp() }
         let first = try await events.log.append([NewEvent(topic: "github", payload: Array("{}".utf8), idempotencyKey: "d-1")])
         let second = try await events.log.append([
@@ -55,8 +59,9 @@ import Testing
         #expect(try await events.log.read(topics: ["github", "gitlab"], after: 0, limit: 10).count == 2)
     }
 
-    @Test func retentionKeepsUndeliveredEventsAndDeletesPassedOnes() async throws {
-        let events = try EventsHarness()
+    @Test(arguments: StoreBackend.available)
+    func retentionKeepsUndeliveredEventsAndDeletesPassedOnes(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend)
         defer { events.cleanUp() }
         _ = try await events.log.register(subscriber: "reader", topics: ["watched"])
         for index in 0..<10 {
@@ -73,8 +78,9 @@ import Testing
         #expect(left.allSatisfy { $0.topic == "watched" && $0.position > 10 })
     }
 
-    @Test func staleSubscribersAreDroppedSoTheyCannotPinTheLog() async throws {
-        let events = try EventsHarness()
+    @Test(arguments: StoreBackend.available)
+    func staleSubscribersAreDroppedSoTheyCannotPinTheLog(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend)
         defer { events.cleanUp() }
         _ = try await events.log.register(subscriber: "gone", topics: ["t"])
         _ = try await events.log.append([NewEvent(topic: "t", payload: Array("{}".utf8))])
@@ -85,8 +91,9 @@ import Testing
         #expect(report.eventsDeleted == 1)
     }
 
-    @Test func registeringAgainKeepsTheCursor() async throws {
-        let events = try EventsHarness()
+    @Test(arguments: StoreBackend.available)
+    func registeringAgainKeepsTheCursor(backend: StoreBackend) async throws {
+        let events = try await EventsHarness(backend)
         defer { events.cleanUp() }
         _ = try await events.log.append([NewEvent(topic: "t", payload: Array("{}".utf8))])
         let first = try await events.log.register(subscriber: "s", topics: ["t"])

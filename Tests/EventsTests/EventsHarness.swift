@@ -1,9 +1,11 @@
+import CallboardTesting
 import CatalogModel
 import Events
 import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import StorePostgres
 import StoreSQLite
 import Synchronization
 
@@ -47,24 +49,62 @@ final class Inbox: Sendable {
     }
 }
 
-/// A durable events service on a fresh on-disk event log, running in the background.
+/// A durable events service on a fresh event log of `backend` (an on-disk SQLite file, or a new
+/// PostgreSQL database), running in the background.
 struct EventsHarness {
-    let log: SQLiteEventLog
+    let log: any EventLog
     let service: DurableEventsService
     let clock = RecordingClock()
-    let directory: URL
+    private let cleanUpStore: @Sendable () async -> Void
 
-    init(policy: DeliveryPolicy = DeliveryPolicy(maxAttempts: 3), metrics: any MetricsFactory = MetricsSystem.factory)
-        throws
-    {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("callboard-events-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        log = try SQLiteEventLog(path: directory.appendingPathComponent("events.sqlite").path)
+    init(_ backend: StoreBackend = .sqlite, policy: DeliveryPolicy = DeliveryPolicy(maxAttempts: 3),
+         pollInterval: Duration = .milliseconds(50), instanceID: String? = nil,
+         deliveryLease: Duration = .seconds(30), metrics: any MetricsFactory = MetricsSystem.factory) async throws {
+        let made = try await Self.makeLog(backend)
+        log = made.log
+        cleanUpStore = made.cleanUp
         var logger = Logger(label: "events-test")
         logger.logLevel = .critical
         service = DurableEventsService(log: log, policy: policy, clock: clock, logger: logger,
-                                       pollInterval: .milliseconds(50), metricsFactory: metrics)
+                                       pollInterval: pollInterval, metricsFactory: metrics, instanceID: instanceID,
+                                       deliveryLease: deliveryLease)
     }
+
+    /// A second instance on the same log (another process, on a shared database).
+    init(sharing other: EventsHarness, policy: DeliveryPolicy = DeliveryPolicy(maxAttempts: 3),
+         pollInterval: Duration = .milliseconds(50), instanceID: String? = nil,
+         deliveryLease: Duration = .seconds(30)) {
+        log = other.log
+        cleanUpStore = {}
+        var logger = Logger(label: "events-test")
+        logger.logLevel = .critical
+        service = DurableEventsService(log: log, policy: policy, clock: clock, logger: logger,
+                                       pollInterval: pollInterval, instanceID: instanceID,
+                                       deliveryLease: deliveryLease)
+    }
+
+    static func makeLog(_ backend: StoreBackend) async throws
+        -> (log: any EventLog, cleanUp: @Sendable () async -> Void)
+    {
+        switch backend {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("callboard-events-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let log = try SQLiteEventLog(path: directory.appendingPathComponent("events.sqlite").path)
+            return (log, { try? FileManager.default.removeItem(at: directory) })
+        case .postgres:
+            let server = try await TestPostgres.shared()
+            let configuration = try await server.makeDatabase()
+            let database = try await PostgresBackend.open(configuration: configuration, logger: quietLogger)
+            return (PostgresEventLog(database: database), {
+                await database.close()
+                await server.dropDatabase(configuration)
+            })
+        }
+    }
+
+    static let quietLogger = Logger(label: "events-test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Runs the service while `body` runs, then shuts it down gracefully.
     func running<T: Sendable>(_ body: () async throws -> T) async throws -> T {
@@ -79,7 +119,9 @@ struct EventsHarness {
         }
     }
 
+    /// Closes and deletes the store (in the background: `defer` cannot wait).
     func cleanUp() {
-        try? FileManager.default.removeItem(at: directory)
+        let cleanUpStore = self.cleanUpStore
+        Task { await cleanUpStore() }
     }
 }

@@ -12,10 +12,12 @@ struct LeaseTests {
         TaskScheduler(store: store, clock: clock, instanceID: instance, pollInterval: .seconds(3600), logger: quietLogger)
     }
 
-    @Test func globalTaskRunsOnOneInstancePerPeriod() async throws {
-        let store = InMemoryTaskStore()
-        let a = scheduler(store, "a")
-        let b = scheduler(store, "b")
+    @Test(arguments: StoreKind.available)
+    func globalTaskRunsOnOneInstancePerPeriod(kind: StoreKind) async throws {
+        let stores = try await kind.make(instances: 2)
+        defer { stores.cleanUp() }
+        let a = scheduler(stores.stores[0], "a")
+        let b = scheduler(stores.stores[1], "b")
         let logA = ActivityLog.recording(a)
         let logB = ActivityLog.recording(b)
         let gate = Probe()
@@ -52,9 +54,13 @@ struct LeaseTests {
         #expect(runs.withLock { $0.first } == "a")
     }
 
-    @Test func expiredLeaseIsTakenOver() async throws {
-        let store = InMemoryTaskStore()
-        let b = scheduler(store, "b")
+    @Test(arguments: StoreKind.available)
+    func expiredLeaseIsTakenOver(kind: StoreKind) async throws {
+        let stores = try await kind.make(instances: 2)
+        defer { stores.cleanUp() }
+        // The dead instance took the lease through its own store.
+        let store = stores.stores[0]
+        let b = scheduler(stores.stores[1], "b")
         let log = ActivityLog.recording(b)
         try await b.register(id: "sync", schedule: every(60, timeout: 30)) {}
         // An instance that died mid-run holds the lease until t0 + 30.
@@ -78,10 +84,13 @@ struct LeaseTests {
         #expect(try await store.record(id: "sync")?.nextRunAt == t0.plus(90))
     }
 
-    @Test func localTasksRunOnEveryInstance() async throws {
-        let store = InMemoryTaskStore()
+    @Test(arguments: StoreKind.available)
+    func localTasksRunOnEveryInstance(kind: StoreKind) async throws {
+        let stores = try await kind.make(instances: 2)
+        defer { stores.cleanUp() }
+        let store = stores.stores[0]
         let a = scheduler(store, "a")
-        let b = scheduler(store, "b")
+        let b = scheduler(stores.stores[1], "b")
         let logA = ActivityLog.recording(a)
         let logB = ActivityLog.recording(b)
         try await a.register(id: "cache", schedule: every(60, scope: .local)) {}

@@ -3,28 +3,15 @@ import Scheduler
 import StoreSQLite
 import Testing
 
-/// The task stores under test.
-enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory
-    case sqlite
-
-    func make() throws -> any TaskStore {
-        switch self {
-        case .memory: return InMemoryTaskStore()
-        case .sqlite: return try SQLiteTaskStore(path: nil)
-        }
-    }
-
-    var testDescription: String { rawValue }
-}
-
 @Suite("Task stores", .timeLimit(.minutes(1)))
 struct TaskStoreTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func registerKeepsTheNextRunUnlessTheSettingsChange(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let stores = try await kind.make()
+        defer { stores.cleanUp() }
+        let store = stores.store
         let created = try await store.register(id: "t", settings: "s1", nextRunAt: t0)
         #expect(created == TaskRecord(id: "t", settings: "s1", nextRunAt: t0))
         #expect(try await store.register(id: "t", settings: "s1", nextRunAt: t0.plus(99)).nextRunAt == t0)
@@ -35,9 +22,11 @@ struct TaskStoreTests {
         #expect(try await store.record(id: "unknown") == nil)
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func leaseIsTakenOnlyWhenDueAndFreeOrExpired(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let stores = try await kind.make()
+        defer { stores.cleanUp() }
+        let store = stores.store
         _ = try await store.register(id: "t", settings: "s", nextRunAt: t0.plus(10))
         #expect(try await store.acquire(id: "t", owner: "a", now: t0, leaseExpiresAt: t0.plus(30)) == nil)
         #expect(try await store.acquire(id: "unknown", owner: "a", now: t0, leaseExpiresAt: t0.plus(30)) == nil)
@@ -63,9 +52,11 @@ struct TaskStoreTests {
         #expect(try await store.release(id: "t", owner: "b", completion: completion) == false)
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func requestRunMakesTheTaskDueNow(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let stores = try await kind.make()
+        defer { stores.cleanUp() }
+        let store = stores.store
         #expect(try await store.requestRun(id: "t", at: t0) == .notFound)
         _ = try await store.register(id: "t", settings: "s", nextRunAt: nil)
         #expect(try await store.acquire(id: "t", owner: "a", now: t0, leaseExpiresAt: t0.plus(30)) == nil)
@@ -74,14 +65,14 @@ struct TaskStoreTests {
         #expect(try await store.acquire(id: "t", owner: "a", now: t0, leaseExpiresAt: t0.plus(30)) != nil)
     }
 
-    @Test func sqliteLeaseIsExclusiveAcrossStoresOnOneFile() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("scheduler.sqlite").path
-        let first = try SQLiteTaskStore(path: path)
-        let second = try SQLiteTaskStore(path: path)
+    @Test(arguments: StoreKind.available)
+    func leaseIsExclusiveAcrossInstancesOnOneDatabase(kind: StoreKind) async throws {
+        let instances = try await kind.make(instances: 2)
+        defer { instances.cleanUp() }
+        let first = instances.stores[0]
+        let second = instances.stores[1]
         _ = try await first.register(id: "t", settings: "s", nextRunAt: t0)
-        let stores: [(String, SQLiteTaskStore)] = [("a1", first), ("b1", second), ("a2", first), ("b2", second)]
+        let stores: [(String, any TaskStore)] = [("a1", first), ("b1", second), ("a2", first), ("b2", second)]
         for round in 0..<20 {
             let now = t0.plus(Double(60 * round))
             let winners = try await withThrowingTaskGroup(of: String?.self) { group in

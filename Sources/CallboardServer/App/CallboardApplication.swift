@@ -10,6 +10,7 @@ import ModuleAPI
 import NIOCore
 import Scheduler
 import ServiceLifecycle
+import StorePostgres
 import StoreSQLite
 import Synchronization
 import UnixSignals
@@ -34,7 +35,10 @@ public final class CallboardApplication: Sendable {
     let logger: Logger
     /// The Prometheus registry behind `GET /metrics`, fed by every part of the server.
     let metrics: CallboardMetrics
-    /// Closes what the application opened outside the service group (the URL reader's client).
+    /// Services of the configured backend (the PostgreSQL append listener).
+    private let extraServices: [any Service]
+    /// Closes what the application opened outside the service group (the URL reader's client,
+    /// the PostgreSQL pool).
     private let closeResources: @Sendable () async -> Void
     private let boundPort = Mutex<Int?>(nil)
     private let portWaiters = Mutex<[CheckedContinuation<Int, Never>]>([])
@@ -43,9 +47,11 @@ public final class CallboardApplication: Sendable {
     init(configuration: CallboardConfiguration, engine: CatalogEngine, events: DurableEventsService,
          scheduler: TaskScheduler, locations: LocationService, ingressTopics: [String: IngressTopic], frobsSimulator: FrobsSimulatorSettings?,
          readiness: Readiness, logger: Logger, metrics: CallboardMetrics = CallboardMetrics(),
+         extraServices: [any Service] = [],
          closeResources: @escaping @Sendable () async -> Void = {}) {
         self.configuration = configuration
         self.metrics = metrics
+        self.extraServices = extraServices
         self.closeResources = closeResources
         self.engine = engine
         self.events = events
@@ -102,7 +108,7 @@ public final class CallboardApplication: Sendable {
             .init(service: CatalogChangeRelay(engine: engine, events: events, logger: logger)),
             .init(service: LocationsStartupRead(locations: locations), successTerminationBehavior: .ignore),
             .init(service: app),
-        ]
+        ] + extraServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         if let simulator = frobsSimulator {
             // It stops before the server does; if it cannot run, Callboard runs on without it.
             services.append(.init(
@@ -191,11 +197,24 @@ public func buildApplication(
             "config.keys": "\(configuration.ignoredKeys.joined(separator: ", "))",
         ])
     }
+    // Configuration checks first: nothing is open yet when they fail.
+    var ingressTopics = try IngressTopics.build(configuration.events)
+    let frobsSimulator = try FrobsSimulatorSettings.read(configuration.root)
+    let gitHub: [GitHubIntegrationConfig]
+    do {
+        gitHub = try GitHubIntegrationConfig.read(configuration.root)
+    } catch {
+        throw StartupError(error.message)
+    }
     let store: any CatalogStore
+    // The shared database when `client: pg`; every store of this instance uses it.
+    let postgres: PostgresBackend?
     switch configuration.backend.database {
     case .sqlite(.inMemory):
+        postgres = nil
         store = try SQLiteCatalogStore(path: nil)
     case .sqlite(.directory(let directory)):
+        postgres = nil
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             store = try SQLiteCatalogStore(path: (directory as NSString).appendingPathComponent("catalog.sqlite"))
@@ -203,13 +222,17 @@ public func buildApplication(
             throw StartupError("cannot open the catalog database in '\(directory)': \(error)")
         }
         logger.info("Using SQLite", metadata: ["database.directory": "\(directory)"])
-    case .postgres:
-        throw StartupError(
-            "backend.database.client 'pg' is not available in this build yet; use client: sqlite")
+    case .postgres(let connection):
+        let database = try await PostgresBackend.open(callboard: connection, logger: logger)
+        postgres = database
+        store = PostgresCatalogStore(database: database)
+        logger.info("Using PostgreSQL", metadata: ["database.server": "\(connection)"])
     }
     let log: any EventLog
     if let eventLog {
         log = eventLog
+    } else if let postgres {
+        log = PostgresEventLog(database: postgres)
     } else if case .sqlite(.directory(let directory)) = configuration.backend.database {
         do {
             log = try SQLiteEventLog(path: (directory as NSString).appendingPathComponent("events.sqlite"))
@@ -226,16 +249,8 @@ public func buildApplication(
         policy: DeliveryPolicy(maxAttempts: delivery.maxAttempts, initialBackoff: delivery.initialBackoff,
                                maxBackoff: delivery.maxBackoff),
         logger: logger, metricsFactory: metrics.factory)
-    var ingressTopics = try IngressTopics.build(configuration.events)
-    let frobsSimulator = try FrobsSimulatorSettings.read(configuration.root)
     let urlReader: any UrlReaderService
-    var closeResources: @Sendable () async -> Void = {}
-    let gitHub: [GitHubIntegrationConfig]
-    do {
-        gitHub = try GitHubIntegrationConfig.read(configuration.root)
-    } catch {
-        throw StartupError(error.message)
-    }
+    var closeReader: @Sendable () async -> Void = {}
     if let reader {
         urlReader = gitHub.isEmpty ? reader : GitHubUrlReader(clients: gitHub.map { GitHubClient(integration: $0) }, fallback: reader)
     } else {
@@ -245,7 +260,11 @@ public func buildApplication(
         // GitHub URLs of configured integrations go through GitHub's API with the token.
         urlReader = gitHub.isEmpty ? httpReader
             : GitHubUrlReader(clients: gitHub.map { GitHubClient(integration: $0) }, fallback: httpReader)
-        closeResources = { try? await httpReader.shutdown() }
+        closeReader = { try? await httpReader.shutdown() }
+    }
+    let closeResources: @Sendable () async -> Void = { [postgres, closeReader] in
+        await closeReader()
+        await postgres?.close()
     }
     let sourceAnnotator = GitHubUrlReader(clients: gitHub.map { GitHubClient(integration: $0) }, fallback: urlReader).annotator
     // From here on, a failure closes the URL reader's HTTP client before it propagates.
@@ -261,7 +280,9 @@ public func buildApplication(
             } catch {
                 throw StartupError("cannot open the scheduler database in '\(directory)': \(error)")
             }
-        default:
+        case .postgres:
+            taskStore = try postgres.map(PostgresTaskStore.init(database:)) ?? SQLiteTaskStore(path: nil)
+        case .sqlite(.inMemory):
             taskStore = try SQLiteTaskStore(path: nil)
         }
         scheduler = TaskScheduler(store: taskStore, pluginID: "catalog", logger: logger,
@@ -296,9 +317,20 @@ public func buildApplication(
         await closeResources()
         throw error
     }
+    // On a shared database, a commit on any instance wakes this instance's delivery loops (an
+    // append) and its change relay and feeds (a catalog mutation).
+    var extraServices: [any Service] = []
+    if let log = log as? PostgresEventLog {
+        extraServices.append(PostgresNotificationListener(appendsTo: log) { events.wake() })
+    }
+    if let store = store as? PostgresCatalogStore {
+        extraServices.append(PostgresNotificationListener(changesTo: store) { [engine] in
+            engine.changesCommittedElsewhere()
+        })
+    }
     return CallboardApplication(configuration: configuration, engine: engine, events: events,
                                 scheduler: scheduler, locations: locations, ingressTopics: ingressTopics, frobsSimulator: frobsSimulator,
-                                readiness: Readiness(), logger: logger, metrics: metrics,
+                                readiness: Readiness(), logger: logger, metrics: metrics, extraServices: extraServices,
                                 closeResources: closeResources)
 }
 
@@ -308,7 +340,7 @@ extension CallboardConfiguration.Database {
         switch self {
         case .sqlite(.inMemory): return "sqlite in memory"
         case .sqlite(.directory(let directory)): return "sqlite in \(directory)"
-        case .postgres: return "postgres"
+        case .postgres(let connection): return "postgres at \(connection)"
         }
     }
 }

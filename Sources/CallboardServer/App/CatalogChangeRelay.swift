@@ -60,6 +60,9 @@ struct CatalogChangeRelay: Service {
             "etag": change.etag.map(JSONValue.string) ?? .null, "provider": change.provider.map(JSONValue.string) ?? .null,
             "sequence": .int(change.sequence),
         ]
-        return NewEvent(topic: topic, payload: payload.canonicalBytes(), metadata: [sequenceKey: String(change.sequence)])
+        // The key makes the change one event even when several instances sharing a catalog
+        // relay it.
+        return NewEvent(topic: topic, payload: payload.canonicalBytes(), metadata: [sequenceKey: String(change.sequence)],
+                        idempotencyKey: "catalog-change-\(change.sequence)")
     }
 }

@@ -52,6 +52,11 @@ public final class CatalogEngine: Sendable {
         changeSignal.subscribe()
     }
 
+    /// Wakes the change streams after another instance committed changes to a shared store.
+    public func changesCommittedElsewhere() {
+        changeSignal.notify()
+    }
+
     func apply(_ mutation: EntityProviderMutation, provider: String, metrics: MutationMetrics) async throws
         -> MutationResult
     {
