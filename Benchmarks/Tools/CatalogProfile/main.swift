@@ -4,6 +4,8 @@
 //
 //   swift build -c release --package-path Benchmarks --product CatalogProfile
 //   Benchmarks/.build/release/CatalogProfile [phases] [--count N] [--keep catalog.sqlite] [--block-pool-thread] [--page-size N]
+//       [--provider NAME]    # the provider that owns the entities (default `profile`); Benchmarks/load/reads.sh
+//                            # seeds a catalog for a server whose provider has this name
 //
 // phases (default: all): prepare, baseline, initial, unchanged, onepct, delta
 // (unchanged, onepct and delta run on the catalog that initial loaded).
@@ -16,6 +18,11 @@ import StoreSQLite
 var arguments = Array(CommandLine.arguments.dropFirst())
 var count = 100_000
 var keepPath: String?
+var providerName = "profile"
+if let index = arguments.firstIndex(of: "--provider"), index + 1 < arguments.count {
+    providerName = arguments[index + 1]
+    arguments.removeSubrange(index...(index + 1))
+}
 // `--page-size N`: create the catalog database with this page size before the store opens it.
 var pageSize: Int?
 if let index = arguments.firstIndex(of: "--page-size"), index + 1 < arguments.count {
@@ -127,7 +134,7 @@ if !phases.isDisjoint(with: ["initial", "unchanged", "onepct", "delta"]) {
     var logger = Logger(label: "profile")
     logger.logLevel = .warning
     let engine = CatalogEngine(store: store, logger: logger)
-    let connection = engine.connection(for: "profile")
+    let connection = engine.connection(for: providerName)
     let initial = try await timed("engine: full mutation, initial") { try await connection.applyMutation(.full(entities)) }
     say("  added \(initial.added), rejected \(initial.rejected.count)")
     _ = try await timed("checkpoint (done in the background in production)") { await store.checkpoint() }
