@@ -62,6 +62,12 @@ public final class LocationService: Sendable {
         return state.withLock { $0.locations }.map { LocationProvider(name: $0.providerName) }
     }
 
+    /// Reads the registered locations from the store again: on a shared database another
+    /// instance may have registered or removed some.
+    public func reload() async throws {
+        try await reloadRegistered()
+    }
+
     /// Every location: configured ones first, then registered ones, oldest first.
     public func locations() -> [CatalogLocation] {
         state.withLock { $0.locations }

@@ -42,6 +42,7 @@ struct LocationsRoutes<Context: RequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        try await locations.reload()
         let items: [JSONValue] = locations.locations().map { location in
             ["data": location.json, "status": status(of: location)]
         }
@@ -50,6 +51,7 @@ struct LocationsRoutes<Context: RequestContext> {
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
+        try await locations.reload()
         guard let location = locations.location(id: id) else {
             throw APIError.notFound("Found no location with ID \(id)")
         }
@@ -60,6 +62,7 @@ struct LocationsRoutes<Context: RequestContext> {
 
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
+        try await locations.reload()
         do {
             try await locations.remove(id: id)
         } catch let refusal as LocationService.Refusal {
@@ -74,6 +77,7 @@ struct LocationsRoutes<Context: RequestContext> {
         guard let bytes = try await store.entity(ref: ref.description) else {
             throw APIError.notFound("No entity named '\(ref)' found")
         }
+        try await locations.reload()
         guard let origin = LocationService.originKey(ofEntityJSON: bytes), let location = locations.location(key: origin) else {
             throw APIError.notFound("Found no location for entity '\(ref)'")
         }
