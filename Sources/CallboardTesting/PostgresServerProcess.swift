@@ -83,6 +83,16 @@ struct PostgresServerProcess: Sendable {
                            "-t", "120", "start"])
     }
 
+    /// Stops the server (fast shutdown: clients are disconnected), keeping its data.
+    func stop() throws {
+        try run("pg_ctl", ["-D", "\(directory)/data", "-m", "fast", "-w", "stop"])
+    }
+
+    /// Starts a stopped server again on the same port.
+    func restart() throws {
+        try launch()
+    }
+
     /// The shell command that stops the server at once and deletes its directory.
     var stopCommand: String {
         let stop = "\(binaries)/pg_ctl -D \(directory)/data -m immediate stop"

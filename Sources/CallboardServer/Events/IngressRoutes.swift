@@ -11,6 +11,8 @@ struct IngressRoutes<Context: RequestContext> {
     let topics: [String: IngressTopic]
     let events: DurableEventsService
     let metrics: CallboardMetrics
+    /// How long an append may take before the webhook is answered 503 (not acknowledged).
+    static var appendDeadline: Duration { .seconds(5) }
 
     func register(on router: Router<Context>) {
         router.post("api/events/http/:topic", use: receive)
@@ -64,7 +66,10 @@ struct IngressRoutes<Context: RequestContext> {
         let outcome: AppendOutcome
         let started = ContinuousClock.now
         do {
-            guard let first = try await events.append([event]).first else { throw CancellationError() }
+            // A store that cannot answer (PostgreSQL down, a disk that stalls) gets a 503 in
+            // bounded time, and nothing is acknowledged.
+            let appended = try await withDeadline(Self.appendDeadline) { [events] in try await events.append([event]) }
+            guard let first = appended.first else { throw CancellationError() }
             outcome = first
             metrics.appended(topic: name, after: ContinuousClock.now - started)
         } catch {
