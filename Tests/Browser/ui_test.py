@@ -323,8 +323,8 @@ def main():
         print("SKIP: browser test needs " + ", ".join(missing))
         return 77
     # The whole run is bounded, so a hung browser cannot hang the test suite.
-    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("ui_test.py ran over 600 s")))
-    signal.alarm(600)
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("ui_test.py ran over 420 s")))
+    signal.alarm(420)
     os.environ.setdefault("SE_OFFLINE", "true")
     test = UITest(args)
     try:
