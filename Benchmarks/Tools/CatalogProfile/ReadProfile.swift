@@ -1,9 +1,12 @@
 import Catalog
+import Foundation
 import StoreSQLite
 
 /// Read latencies on a loaded catalog, in-process (the store's read calls, no HTTP): each read
 /// runs `warmUp` times unmeasured, then `samples` times (fewer, at least 5, once 5 s are spent);
-/// prints p50, p99 and max.
+/// prints p50, p99 and max of the wall time, and p50 of the process's CPU time per read (the
+/// process does nothing else meanwhile, so this is the read's own cost, which other work on a
+/// shared machine does not inflate the way it inflates wall time).
 struct ReadProfile {
     let store: SQLiteCatalogStore
     let catalog: SyntheticCatalog
@@ -70,16 +73,28 @@ struct ReadProfile {
     private func measure(_ label: String, _ body: () async throws -> Void) async throws {
         for _ in 0..<warmUp { try await body() }
         var times: [Double] = []
+        var cpu: [Double] = []
         for _ in 0..<samples where times.count < 5 || times.reduce(0, +) < 5_000 {
             let start = clock.now
+            let cpuStart = Self.processCPU()
             try await body()
+            cpu.append(Self.processCPU() - cpuStart)
             let elapsed = clock.now - start
             times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
         }
         times.sort()
+        cpu.sort()
         let p50 = times[times.count / 2]
         let p99 = times[min(times.count - 1, Int(Double(times.count) * 0.99))]
         say("\(label.padding(toLength: 56, withPad: " ", startingAt: 0)) n \(times.count)  p50 \(String(format: "%8.2f", p50)) ms"
-            + "  p99 \(String(format: "%8.2f", p99)) ms  max \(String(format: "%8.2f", times.last!)) ms")
+            + "  p99 \(String(format: "%8.2f", p99)) ms  max \(String(format: "%8.2f", times.last!)) ms"
+            + "  CPU p50 \(String(format: "%8.2f", cpu[cpu.count / 2])) ms")
+    }
+
+    /// The CPU time of the whole process so far, in milliseconds.
+    private static func processCPU() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) * 1000 + Double(time.tv_nsec) / 1e6
     }
 }
