@@ -70,7 +70,7 @@ enum RawInsertBaseline {
                 ) WITHOUT ROWID;
                 """)
             if variant == .storeShaped {
-                try db.execute(sql: "CREATE INDEX search_key_value ON search(key, value)")
+                try db.execute(sql: "CREATE INDEX search_key_value ON search(key, value, original_value)")
             }
         }
         return pool

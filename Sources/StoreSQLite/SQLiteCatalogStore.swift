@@ -14,8 +14,18 @@ public final class SQLiteCatalogStore: CatalogStore {
     /// Checkpoints the WAL off the write path; kept as long as `writer`, whose hook points to it.
     let checkpointer: WALCheckpointer?
 
+    /// Below this many matches a filter is read from its matches, above it by probing rows in an
+    /// index's order (``FilterSQL/shape(for:threshold:in:)``). Tests set it to read every filter
+    /// both ways.
+    let selectiveMatches: Int
+
     /// Opens (creating if needed) the catalog database at `path`, or an in-memory one for `nil`.
-    public init(path: String?) throws {
+    public convenience init(path: String?) throws {
+        try self.init(path: path, selectiveMatches: FilterSQL.selectiveMatches)
+    }
+
+    init(path: String?, selectiveMatches: Int) throws {
+        self.selectiveMatches = selectiveMatches
         checkpointer = path.map(WALCheckpointer.init(path:))
         // 8 KB pages: entity rows are about 2.3 KB, so a 4 KB page holds one and wastes 40 %.
         if let path { try SQLiteDatabase.createIfMissing(path: path, pageSize: 8192) }
