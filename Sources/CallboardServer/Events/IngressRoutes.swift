@@ -11,6 +11,8 @@ struct IngressRoutes<Context: RequestContext> {
     let topics: [String: IngressTopic]
     let events: DurableEventsService
     let metrics: CallboardMetrics
+    /// Logs a failing event log once per outage.
+    let outage = EventLogOutage()
 
     func register(on router: Router<Context>) {
         router.post("api/events/http/:topic", use: receive)
@@ -67,11 +69,10 @@ struct IngressRoutes<Context: RequestContext> {
             guard let first = try await events.append([event]).first else { throw CancellationError() }
             outcome = first
             metrics.appended(topic: name, after: ContinuousClock.now - started)
+            outage.succeeded(logger: context.logger)
         } catch {
             metrics.received(topic: name, outcome: "unavailable")
-            context.logger.error("Event log append failed; not acknowledged", metadata: [
-                "event.topic": "\(name)", "error": "\(error)",
-            ])
+            outage.failed(error, topic: name, logger: context.logger)
             throw APIError(.serviceUnavailable, "The event log cannot store events right now; retry later")
         }
         switch outcome {
