@@ -74,12 +74,14 @@ struct FaultWorkspace {
     }
 }
 
-/// A `callboard serve` child process on a free port, killed or stopped by the test.
+/// A `callboard serve` child process on a free port, killed or stopped by the test (and killed
+/// when released, should a failing test not get that far).
 final class FaultServer: Sendable {
     let process: Process
     let port: Int
     let logFile: URL
-    let client: HTTPClient
+    /// The shared client: nothing to shut down, whichever way the test ends.
+    var client: HTTPClient { HTTPClient.shared }
 
     var pid: Int32 { process.processIdentifier }
 
@@ -90,7 +92,10 @@ final class FaultServer: Sendable {
         self.process = process
         self.port = port
         self.logFile = logFile
-        client = HTTPClient(eventLoopGroupProvider: .singleton)
+    }
+
+    deinit {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
     }
 
     /// Starts the built `callboard serve` on the workspace and waits until it is ready.
@@ -136,14 +141,12 @@ final class FaultServer: Sendable {
     func kill() async {
         Foundation.kill(process.processIdentifier, SIGKILL)
         await waitForExit()
-        try? await client.shutdown()
     }
 
     /// SIGTERM (a graceful stop), and waits for the exit.
     func stop() async {
         process.terminate()
         await waitForExit()
-        try? await client.shutdown()
     }
 
     private func waitForExit() async {
