@@ -12,6 +12,10 @@ struct Serve: AsyncParsableCommand {
     var configFiles: [String] = []
 
     func run() async throws {
+        // Under a file size limit (`ulimit -f`), a write past it raises SIGXFSZ, whose default
+        // action kills the process; ignored, the write fails with EFBIG instead, and the server
+        // answers 503 as for a full disk (issue 7, docs/reliability-faults.md).
+        signal(SIGXFSZ, SIG_IGN)
         do {
             let configuration = try ConfigFiles.load(configFiles)
             // The log's format and level come from backend.logging, CALLBOARD_LOG_FORMAT and LOG_LEVEL.

@@ -57,35 +57,11 @@ enum BrowserEnvironment {
     }
 
     /// Runs `python3 arguments…` with stdout and stderr going to the test's own; returns the exit
-    /// status once it exits (the script bounds its own run time).
+    /// status once it exits. The script bounds its own run time (SIGALRM); `hardLimit` bounds the
+    /// script, should it not answer its alarm (a browser stuck in a system call).
     static func runPython(_ arguments: [String], hardLimit: Duration = .seconds(480)) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SE_OFFLINE"] = "true"  // selenium must never try to download a driver
-        process.environment = environment
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-                return
-            }
-            // The script bounds itself (SIGALRM); this bounds the script, should it not answer
-            // its alarm (a browser stuck in a system call): terminate, then kill.
-            let pid = process.processIdentifier
-            Task.detached {
-                try? await Task.sleep(for: hardLimit)
-                guard process.isRunning else { return }
-                FileHandle.standardError.write(Data("ui_test.py ran over \(hardLimit); terminating it\n".utf8))
-                process.terminate()
-                try? await Task.sleep(for: .seconds(10))
-                if process.isRunning { kill(pid, SIGKILL) }
-            }
-        }
-        return status
+        return try await ChildProcess.run(["python3", "-u"] + arguments, environment: environment, limit: hardLimit)
     }
 }

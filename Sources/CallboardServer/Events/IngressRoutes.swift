@@ -13,6 +13,8 @@ struct IngressRoutes<Context: RequestContext> {
     let metrics: CallboardMetrics
     /// How long an append may take before the webhook is answered 503 (not acknowledged).
     static var appendDeadline: Duration { .seconds(5) }
+    /// Logs a failing event log once per outage.
+    let outage = EventLogOutage()
 
     func register(on router: Router<Context>) {
         router.post("api/events/http/:topic", use: receive)
@@ -72,11 +74,10 @@ struct IngressRoutes<Context: RequestContext> {
             guard let first = appended.first else { throw CancellationError() }
             outcome = first
             metrics.appended(topic: name, after: ContinuousClock.now - started)
+            outage.succeeded(logger: context.logger)
         } catch {
             metrics.received(topic: name, outcome: "unavailable")
-            context.logger.error("Event log append failed; not acknowledged", metadata: [
-                "event.topic": "\(name)", "error": "\(error)",
-            ])
+            outage.failed(error, topic: name, logger: context.logger)
             throw APIError(.serviceUnavailable, "The event log cannot store events right now; retry later")
         }
         switch outcome {
