@@ -86,7 +86,7 @@ extension SQLiteCatalogStore {
             }
             let direction = ascending ? "ASC" : "DESC"
             let sql = """
-                SELECT final, uid, sv FROM (SELECT e.id, e.uid, e.final, \(sortExpression) AS sv FROM entities e) e
+                SELECT final, uid, sv FROM (SELECT e.id, e.ref, e.uid, e.final, \(sortExpression) AS sv FROM entities e) e
                 WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY (sv IS NULL) \(direction), sv \(direction), e.uid \(direction)
                 LIMIT ? OFFSET ?
