@@ -34,10 +34,13 @@ public enum ConfigRedaction {
         ConfigYAML.render(redacted(root))
     }
 
-    /// `text` with the password of an URL with credentials replaced (`scheme://user:<redacted>@host`).
+    /// `text` with the password of every URL with credentials replaced
+    /// (`scheme://user:<redacted>@host`).
     public static func redactingURLPassword(_ text: String) -> String {
-        guard let range = urlPasswordRange(in: text) else { return text }
-        return text.replacingCharacters(in: range, with: placeholder)
+        guard urlPasswordRange(in: text) != nil else { return text }
+        return text.replacing(#/([A-Za-z][A-Za-z0-9+.\-]*://[^\s/@:]*):[^\s/@]+@/#) { match in
+            "\(match.output.1):\(placeholder)@"
+        }
     }
 
     /// True when `text` contains an URL with a password (`scheme://user:password@…`).
