@@ -18,7 +18,14 @@ enum RawHTTP {
     static func send(port: Int, _ request: String, closeWrite: Bool = false, receiveTimeoutSeconds: Int = 30) async throws
         -> Answer
     {
-        try await Task.detached { try sendBlocking(port: port, Array(request.utf8), closeWrite, receiveTimeoutSeconds) }.value
+        // On a thread of its own: blocking socket calls must not hold one of the few threads of
+        // the cooperative pool that the server under test (in this process) needs.
+        try await withCheckedThrowingContinuation { continuation in
+            let bytes = Array(request.utf8)
+            Thread {
+                continuation.resume(with: Result { try sendBlocking(port: port, bytes, closeWrite, receiveTimeoutSeconds) })
+            }.start()
+        }
     }
 
     struct SocketError: Error, CustomStringConvertible {
