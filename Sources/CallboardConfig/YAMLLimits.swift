@@ -8,7 +8,7 @@ enum YAMLLimits {
     static let maxDepth = 256
 
     /// How many values a document of `bytes` bytes may expand to.
-    static func valueBudget(forBytes bytes: Int) -> Int { 100_000 + 2 * bytes }
+    static func valueBudget(forBytes bytes: Int) -> Int { 10_000 + 2 * bytes }
 
     /// An upper bound of the nesting depth of `text`, or a number above `limit` as soon as it
     /// passes it. Counts, per line, the block indentation levels open, the compact indicators
