@@ -34,10 +34,58 @@ public enum ConfigRedaction {
         ConfigYAML.render(redacted(root))
     }
 
-    /// `text` with the password of an URL with credentials replaced (`scheme://user:<redacted>@host`).
+    /// `text` with the password of every URL with credentials replaced
+    /// (`scheme://user:<redacted>@host`). Linear in the length of `text` (it runs on error
+    /// messages that echo client input, so no backtracking regex).
     public static func redactingURLPassword(_ text: String) -> String {
-        guard let range = urlPasswordRange(in: text) else { return text }
-        return text.replacingCharacters(in: range, with: placeholder)
+        guard text.contains("://"), text.contains("@") else { return text }
+        let bytes = Array(text.utf8)
+        let count = bytes.count
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        func ends(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "/") || byte == UInt8(ascii: "@") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n")
+                || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+        }
+        var index = 0
+        while index < count {
+            let startsAuthority = index > 0 && index + 2 < count && bytes[index] == UInt8(ascii: ":")
+                && bytes[index + 1] == UInt8(ascii: "/") && bytes[index + 2] == UInt8(ascii: "/")
+                && isSchemeByte(bytes[index - 1])
+            guard startsAuthority else {
+                out.append(bytes[index])
+                index += 1
+                continue
+            }
+            let user = index + 3
+            out.append(contentsOf: bytes[index..<user])
+            // `user:password@`: the scans stop at `/`, so they never run into the next `://`.
+            var colon = user
+            while colon < count, !ends(bytes[colon]), bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+            if colon < count, bytes[colon] == UInt8(ascii: ":") {
+                var at = colon + 1
+                while at < count, !ends(bytes[at]) { at += 1 }
+                if at < count, bytes[at] == UInt8(ascii: "@"), at > colon + 1 {
+                    out.append(contentsOf: bytes[user...colon])
+                    out.append(contentsOf: placeholder.utf8)
+                    out.append(UInt8(ascii: "@"))
+                    index = at + 1
+                    continue
+                }
+            }
+            index = user
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func isSchemeByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// True when `text` contains an URL with a password (`scheme://user:password@…`).

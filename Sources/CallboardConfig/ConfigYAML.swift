@@ -17,6 +17,7 @@ public enum ConfigYAML {
     ///   - file: the name used in error messages.
     /// - Throws: a ``ConfigError`` with code `syntax` naming the file, line and column.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> JSONValue {
+        try checkDepth(text, file: file)
         let root: Node?
         do {
             root = try Yams.compose(yaml: protectingReferences(text), Resolver.basic)
@@ -26,7 +27,8 @@ public enum ConfigYAML {
             throw ConfigError(code: .syntax, message: "\(file): invalid YAML: \(error)")
         }
         guard let root else { return .null }
-        return try convert(root, file: file)
+        var budget = YAMLLimits.valueBudget(forBytes: text.utf8.count)
+        return try convert(root, file: file, budget: &budget)
     }
 
     /// Parses every document of a multi-document YAML stream (entity files such as
@@ -34,12 +36,14 @@ public enum ConfigYAML {
     ///
     /// - Throws: a ``ConfigError`` with code `syntax` naming the file, line and column.
     public static func parseDocuments(_ text: String, file: String) throws(ConfigError) -> [JSONValue] {
+        try checkDepth(text, file: file)
         var documents: [JSONValue] = []
+        var budget = YAMLLimits.valueBudget(forBytes: text.utf8.count)
         do {
             // The sequence keeps a syntax error instead of throwing it: check it once iteration ends.
             var sequence = try Yams.compose_all(yaml: protectingReferences(text), Resolver.basic)
             while let node = sequence.next() {
-                documents.append(try convert(node, file: file))
+                documents.append(try convert(node, file: file, budget: &budget))
             }
             if let error = sequence.error { throw error }
         } catch let error as ConfigError {
@@ -125,12 +129,23 @@ public enum ConfigYAML {
         }
     }
 
+    /// Refuses a document nested deeper than ``YAMLLimits/maxDepth`` before the parser recurses into it.
+    private static func checkDepth(_ text: String, file: String) throws(ConfigError) {
+        guard YAMLLimits.nestingDepthBound(text) <= YAMLLimits.maxDepth else {
+            throw ConfigError(code: .syntax, message: "\(file): invalid YAML: nested deeper than \(YAMLLimits.maxDepth) levels")
+        }
+    }
+
     private static func location(_ node: Node, file: String) -> String {
         guard let mark = node.mark else { return file }
         return "\(file):\(mark.line):\(mark.column)"
     }
 
-    private static func convert(_ node: Node, file: String) throws(ConfigError) -> JSONValue {
+    private static func convert(_ node: Node, file: String, budget: inout Int) throws(ConfigError) -> JSONValue {
+        budget -= 1
+        guard budget >= 0 else {
+            throw ConfigError(code: .syntax, message: "\(location(node, file: file)): invalid YAML: its aliases expand to too many values")
+        }
         switch node {
         case .scalar(let scalar):
             return try convertScalar(scalar, node: node, file: file)
@@ -138,7 +153,7 @@ public enum ConfigYAML {
             var elements: [JSONValue] = []
             elements.reserveCapacity(sequence.count)
             for element in sequence {
-                elements.append(try convert(element, file: file))
+                elements.append(try convert(element, file: file, budget: &budget))
             }
             return .array(elements)
         case .mapping(let mapping):
@@ -166,7 +181,7 @@ public enum ConfigYAML {
                         )
                     }
                     for source in sources {
-                        guard case .object(let sourceMembers) = try convert(source, file: file) else {
+                        guard case .object(let sourceMembers) = try convert(source, file: file, budget: &budget) else {
                             throw ConfigError(
                                 code: .syntax,
                                 message: "\(location(source, file: file)): invalid YAML: a '<<' merge key needs a mapping or a list of mappings"
@@ -178,7 +193,7 @@ public enum ConfigYAML {
                     }
                     continue
                 }
-                members[restoringReferences(keyScalar.string)] = try convert(valueNode, file: file)
+                members[restoringReferences(keyScalar.string)] = try convert(valueNode, file: file, budget: &budget)
             }
             for (key, value) in merged where members[key] == nil {
                 members[key] = value

@@ -32,6 +32,7 @@ public struct LocationReadError: Error, Sendable, Equatable, CustomStringConvert
         switch error.code {
         case .notFound: self.init(.notFound, "\(key) was not found")
         case .notAllowed: self.init(.notAllowed, "\(key) may not be read: \(error.message)")
+        case .tooLarge: self.init(.invalid, "\(key) cannot be read: \(error.message)")
         default: self.init(.failed, "\(key) could not be read: \(error.message)")
         }
     }

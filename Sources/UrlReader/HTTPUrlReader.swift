@@ -88,7 +88,10 @@ public final class HTTPUrlReader: UrlReaderService {
                 guard hops <= maxRedirects, let location = response.headers.first(name: "location"),
                     let next = URL(string: location, relativeTo: current)?.absoluteURL
                 else {
-                    throw UrlReaderError(.failed, "Reading '\(Self.describe(current))' gave a redirect that cannot be followed")
+                    // A loop, too many hops or no Location: the reader refuses it, as it refuses
+                    // a disallowed host (retrying cannot help).
+                    throw UrlReaderError(.notAllowed,
+                        "Reading '\(Self.describe(current))' gave a redirect that is not followed (more than \(maxRedirects) hops, or no Location)")
                 }
                 current = next
                 continue

@@ -34,7 +34,8 @@ public struct UrlReaderError: Error, Sendable, Equatable, CustomStringConvertibl
         case notModified
         /// HTTP 404.
         case notFound
-        /// Not in `backend.reading.allow`, or not http(s), or a forbidden address.
+        /// Not in `backend.reading.allow`, or not http(s), or a forbidden address, or a redirect
+        /// that is not followed (a loop, too many hops).
         case notAllowed
         /// Larger than the size cap.
         case tooLarge

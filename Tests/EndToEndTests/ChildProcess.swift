@@ -15,14 +15,18 @@ enum ChildProcess {
     /// Runs `arguments` (the first through `/usr/bin/env`, so PATH applies) and returns its exit
     /// status. After `limit` its whole group gets SIGTERM, ten seconds later SIGKILL, and the
     /// status is -1. Whatever the group left running when it exits is killed too.
-    static func run(_ arguments: [String], environment: [String: String], limit: Duration) async throws -> Int32 {
+    /// `output` (a file path), when given, takes its standard output and error; `directory` is its
+    /// working directory.
+    static func run(_ arguments: [String], environment: [String: String], limit: Duration,
+                    output: String? = nil, directory: String? = nil) async throws -> Int32 {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // POSIX_SPAWN_SETPGROUP with group 0: the child leads a new group of its own.
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
         posix_spawnattr_setpgroup(&attributes, 0)
-        let words = ["/usr/bin/env"] + arguments
+        // GNU env's -C sets the working directory (glibc's addchdir is not imported).
+        let words = ["/usr/bin/env"] + (directory.map { ["-C", $0] } ?? []) + arguments
         var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
         argv.append(nil)
         var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") }
@@ -31,8 +35,15 @@ enum ChildProcess {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
         }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let output {
+            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         var pid: pid_t = 0
-        guard posix_spawn(&pid, "/usr/bin/env", nil, &attributes, argv, envp) == 0 else {
+        guard posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp) == 0 else {
             throw SpawnFailed(program: arguments.first ?? "?")
         }
         defer { kill(-pid, SIGKILL) }  // stragglers of the group (a browser left behind)

@@ -84,6 +84,7 @@ public final class CallboardApplication: Sendable {
         // The operator's web UI at `/` and its sign-in cookie.
         UIRoutes().register(on: router)
         AuthCookieRoutes(configuration.backend.auth).register(on: router)
+        OpenAPIRoute().register(on: router)
         let listen = configuration.backend.listen
         let app = Application(
             router: router,

@@ -37,6 +37,9 @@ struct CatalogRoutes<Context: RequestContext> {
         var offset = try query.nonNegativeInt("offset") ?? 0
         if let after = query.first("after") {
             offset = try PageCursor.decode(PageCursor.After.self, from: after, parameter: "after").offset
+            guard (0...QueryParameters.maximumInt).contains(offset) else {
+                throw APIError.input("Invalid after, it is not a cursor issued by this server")
+            }
         }
         let page = try await store.entities(EntitiesRequest(filter: filter, order: order, offset: offset, limit: limit))
         var headers = HTTPFields()

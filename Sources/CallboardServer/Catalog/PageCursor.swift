@@ -1,4 +1,5 @@
 import Catalog
+import CatalogModel
 import Foundation
 
 /// Opaque pagination cursors: base64url-encoded JSON. A cursor that does not decode is an
@@ -24,14 +25,19 @@ enum PageCursor {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// The longest cursor accepted (a query cursor carries its filter; URLs are shorter anyway).
+    static let maximumLength = 32 * 1024
+
     static func decode<T: Decodable>(_ type: T.Type, from text: String, parameter: String) throws -> T {
+        let invalid = APIError.input("Invalid \(parameter), it is not a cursor issued by this server")
+        guard text.utf8.count <= maximumLength else { throw invalid }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64.append("=") }
-        guard text.count <= 64 * 1024, let data = Data(base64Encoded: base64),
+        while base64.utf8.count % 4 != 0 { base64.append("=") }
+        // The length is checked before any work, and junk is refused by the strict parser
+        // before Foundation's decoder sees it.
+        guard let data = Data(base64Encoded: base64), (try? JSONParser.parse(Array(data))) != nil,
             let value = try? JSONDecoder().decode(T.self, from: data)
-        else {
-            throw APIError.input("Invalid \(parameter), it is not a cursor issued by this server")
-        }
+        else { throw invalid }
         return value
     }
 }

@@ -17,11 +17,18 @@ struct QueryParameters {
         parameters.first { $0.key == name }?.value
     }
 
-    /// A non-negative integer parameter, or nil when absent.
-    func nonNegativeInt(_ name: String) throws -> Int? {
+    /// The largest `limit`, `offset` or `after` accepted: far beyond any catalog, and far enough
+    /// below `Int.max` that `limit + 1` and `offset + limit` cannot overflow.
+    static let maximumInt = Int(Int32.max)
+
+    /// A non-negative integer parameter (at most `maximum`), or nil when absent.
+    func nonNegativeInt(_ name: String, maximum: Int = maximumInt) throws -> Int? {
         guard let text = first(name) else { return nil }
         guard let value = Int(text), value >= 0 else {
             throw APIError.input("Invalid \(name), '\(text)' is not a non-negative integer")
+        }
+        guard value <= maximum else {
+            throw APIError.input("Invalid \(name), '\(text)' is larger than \(maximum)")
         }
         return value
     }

@@ -99,8 +99,8 @@ struct EventsAdminRoutes<Context: RequestContext> {
 
     @Sendable func recentEvents(_ request: Request, context: Context) async throws -> Response {
         let query = QueryParameters(request)
-        let limit = min(try query.nonNegativeInt("limit") ?? 50, 1000)
-        let after = try query.nonNegativeInt("after").map(Int64.init)
+        let limit = min(try query.nonNegativeInt("limit", maximum: .max) ?? 50, 1000)
+        let after = try query.nonNegativeInt("after", maximum: .max).map(Int64.init)  // a log position
         let items = try await log.recentEvents(topic: query.first("topic"), before: after, limit: limit)
         return JSONResponse.make(.array(items.map { Self.json($0, withPayload: false) }))
     }
@@ -160,7 +160,7 @@ struct EventsAdminRoutes<Context: RequestContext> {
 
     @Sendable func deadLetters(_ request: Request, context: Context) async throws -> Response {
         let query = QueryParameters(request)
-        let limit = min(try query.nonNegativeInt("limit") ?? 100, 1000)
+        let limit = min(try query.nonNegativeInt("limit", maximum: .max) ?? 100, 1000)
         let letters = try await log.deadLetters(subscriber: query.first("subscriber"), limit: limit)
         return JSONResponse.make(.array(letters.map { letter in
             [

@@ -39,9 +39,13 @@ struct IngressRoutes<Context: RequestContext> {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: topic.maxBodyBytes)
-        } catch {
+        } catch is NIOTooManyBytesError {
             metrics.received(topic: name, outcome: "too_large")
             throw APIError(.payloadTooLarge, "Body is larger than the topic's limit of \(topic.maxBodyBytes) bytes")
+        } catch {
+            // The client closed mid-body or sent broken chunks: nothing was received to store.
+            metrics.received(topic: name, outcome: "bad_request")
+            throw APIError.input("The request body ended before it was complete")
         }
         var headers: [String: String] = [:]
         for field in request.headers {

@@ -1,3 +1,4 @@
+import CallboardConfig
 import CatalogModel
 import Hummingbird
 import Logging
@@ -38,9 +39,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func response(for error: APIError, request: Request) -> Response {
+        // A URL with a password (a location target, a query parameter) is never echoed whole.
+        let message = ConfigRedaction.redactingURLPassword(error.message)
+        let url = ConfigRedaction.redactingURLPassword(request.uri.string)
         let body: JSONValue = [
-            "error": ["name": .string(error.name.rawValue), "message": .string(error.message)],
-            "request": ["method": .string(request.method.rawValue), "url": .string(request.uri.string)],
+            "error": ["name": .string(error.name.rawValue), "message": .string(message)],
+            "request": ["method": .string(request.method.rawValue), "url": .string(url)],
             "response": ["statusCode": .int(Int64(error.name.status.code))],
         ]
         var response = JSONResponse.make(body, status: error.name.status)

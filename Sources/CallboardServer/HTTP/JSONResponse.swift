@@ -34,8 +34,10 @@ extension Request {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: limit)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw APIError(.payloadTooLarge, "Request body is larger than \(limit) bytes")
+        } catch {
+            throw APIError.input("The request body ended before it was complete")
         }
         guard buffer.readableBytes > 0 else { throw APIError.input("Request body is empty; expected JSON") }
         do {
