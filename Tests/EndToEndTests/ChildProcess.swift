@@ -18,7 +18,7 @@ enum ChildProcess {
     /// `output` (a file path), when given, takes its standard output and error; `directory` is its
     /// working directory.
     static func run(_ arguments: [String], environment: [String: String], limit: Duration,
-                    output: String? = nil, directory: String? = nil) async throws -> Int32 {
+                    output: String? = nil, errorOutput: String? = nil, directory: String? = nil) async throws -> Int32 {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -40,7 +40,10 @@ enum ChildProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         if let output {
             posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            if errorOutput == nil { posix_spawn_file_actions_adddup2(&actions, 1, 2) }
+        }
+        if let errorOutput {
+            posix_spawn_file_actions_addopen(&actions, 2, errorOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         }
         var pid: pid_t = 0
         guard posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp) == 0 else {
