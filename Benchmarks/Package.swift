@@ -16,6 +16,7 @@ let package = Package(
                  traits: ["MallocInterposer"]),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -25,8 +26,10 @@ let package = Package(
                 .product(name: "Catalog", package: "Callboard"),
                 .product(name: "StoreSQLite", package: "Callboard"),
                 .product(name: "CatalogModel", package: "Callboard"),
+                .product(name: "Events", package: "Callboard"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "CatalogBenchmarks",
             plugins: [

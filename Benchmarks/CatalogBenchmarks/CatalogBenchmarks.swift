@@ -17,13 +17,17 @@ let benchmarks: @Sendable () -> Void = {
     )
     // Catalogs kept for a whole benchmark (set up once, reused by its iterations) are deleted here.
     Benchmark.teardown = { ScratchDirectory.removeAll() }
-    let large = Benchmark.defaultConfiguration
+    var large = Benchmark.defaultConfiguration
     var small = Benchmark.defaultConfiguration
     small.maxIterations = 20
     small.maxDuration = .seconds(15)
+    if Shared.smoke {
+        large.maxIterations = 1
+        small.maxIterations = 2
+    }
 
     // The floor: the same entity and index rows, batched inserts in one transaction.
-    Benchmark("Baseline.rawInsert.100k", configuration: large) { benchmark, _ in
+    Benchmark("Baseline.rawInsert.\(Shared.sizeLabel)", configuration: large) { benchmark, _ in
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let rows = RawInsertBaseline.rows
@@ -37,7 +41,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // 100,000 new entities into an empty catalog.
-    Benchmark("FullMutation.initial.100k", configuration: large) { benchmark, _ in
+    Benchmark("FullMutation.initial.\(Shared.sizeLabel)", configuration: large) { benchmark, _ in
         let entities = Shared.entities
         let fixture = try CatalogFixture()
         defer { fixture.close() }
@@ -51,7 +55,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // The same 100,000 entities again: nothing to write.
-    Benchmark("FullMutation.unchanged.100k", configuration: large) { benchmark, fixture in
+    Benchmark("FullMutation.unchanged.\(Shared.sizeLabel)", configuration: large) { benchmark, fixture in
         let connection = fixture.connection
         benchmark.startMeasurement()
         let result = try await connection.applyMutation(.full(Shared.entities))
@@ -63,7 +67,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // The full set with 1 % (every 100th entity) modified since the previous mutation: a new
     // description and one changed label each iteration.
-    Benchmark("FullMutation.1pctChanged.100k", configuration: large) { benchmark, fixture in
+    Benchmark("FullMutation.1pctChanged.\(Shared.sizeLabel)", configuration: large) { benchmark, fixture in
         let catalog = Shared.catalog
         let changed = catalog.onePercent()
         let entities = catalog.replacing(changed, in: Shared.entities, revision: benchmark.currentIteration + 1)
@@ -90,4 +94,7 @@ let benchmarks: @Sendable () -> Void = {
     } setup: {
         try await CatalogFixture.loaded()
     }
+
+    registerModelBenchmarks(configuration: small)
+    registerEventBenchmarks(configuration: small)
 }

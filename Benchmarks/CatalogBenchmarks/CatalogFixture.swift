@@ -8,7 +8,12 @@ import Synchronization
 /// process). Globals are initialised lazily, on first use, which every benchmark does before it
 /// starts measuring.
 enum Shared {
-    static let entityCount = 100_000
+    /// `CALLBOARD_BENCH_SMOKE=1` (CI's smoke run, `Benchmarks/run smoke`) shrinks every size so the
+    /// whole suite compiles and runs in seconds; its figures mean nothing.
+    static let smoke = ProcessInfo.processInfo.environment["CALLBOARD_BENCH_SMOKE"] == "1"
+    static let entityCount = smoke ? 1_000 : 100_000
+    /// The size in benchmark names: `100k`, or `1k` in a smoke run.
+    static let sizeLabel = "\(entityCount / 1_000)k"
     static let catalog = SyntheticCatalog(count: entityCount)
     /// The whole synthetic catalog at revision 0.
     static let entities: [DeferredEntity] = catalog.entities()

@@ -7,5 +7,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-swift build -c release --package-path "$root" --product callboard >/dev/null
-python3 "$here/github-push-to-visible.py" "$root/.build/release/callboard" "${1:-1000}" "${2:-50}" "${3:-20}"
+# BENCH_CONFIG=debug (the CI smoke run, `Benchmarks/run smoke`) uses debug builds: figures mean nothing.
+config="${BENCH_CONFIG:-release}"
+swift build -c "$config" --package-path "$root" --product callboard >/dev/null
+python3 "$here/github-push-to-visible.py" "$root/.build/$config/callboard" "${1:-1000}" "${2:-50}" "${3:-20}"

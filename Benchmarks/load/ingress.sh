@@ -9,11 +9,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+# BENCH_CONFIG=debug (the CI smoke run, `Benchmarks/run smoke`) uses debug builds: figures mean nothing.
+config="${BENCH_CONFIG:-release}"
 duration="${1:-15}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 
-swift build -c release --package-path "$root" --product callboard >/dev/null
-swift build -c release --package-path "$root/Benchmarks/NoopServer" --scratch-path "$root/Benchmarks/.build-noop" >/dev/null
+swift build -c "$config" --package-path "$root" --product callboard >/dev/null
+swift build -c "$config" --package-path "$root/Benchmarks/NoopServer" --scratch-path "$root/Benchmarks/.build-noop" >/dev/null
 
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -30,7 +32,7 @@ run_wrk() { # url label
 
 wait_port() { for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
-"$root/Benchmarks/.build-noop/release/NoopServer" 7101 2> "$work/noop.log" &
+"$root/Benchmarks/.build-noop/$config/NoopServer" 7101 2> "$work/noop.log" &
 noop=$!
 wait_port 7101
 baseline=$(run_wrk "http://127.0.0.1:7101/api/events/http/bench" noop)
@@ -44,7 +46,7 @@ events:
   http:
     topics: [bench]
 YAML
-LOG_LEVEL=warning "$root/.build/release/callboard" serve --config "$work/app-config.yaml" 2> "$work/callboard.log" &
+LOG_LEVEL=warning "$root/.build/$config/callboard" serve --config "$work/app-config.yaml" 2> "$work/callboard.log" &
 server=$!
 wait_port 7102
 durable=$(run_wrk "http://127.0.0.1:7102/api/events/http/bench" callboard)

@@ -7,10 +7,12 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+# BENCH_CONFIG=debug (the CI smoke run, `Benchmarks/run smoke`) uses debug builds: figures mean nothing.
+config="${BENCH_CONFIG:-release}"
 count="${1:-1000}"
 rate="${2:-50}"
 
-swift build -c release --package-path "$root" --product callboard >/dev/null
+swift build -c "$config" --package-path "$root" --product callboard >/dev/null
 
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -32,7 +34,7 @@ catalog:
         schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 }, initialDelay: { hours: 1 } }
 frobsSimulator: { port: 7308, demoInterval: 0 }
 YAML
-LOG_LEVEL=warning "$root/.build/release/callboard" serve --config "$work/app-config.yaml" 2> "$work/callboard.log" &
+LOG_LEVEL=warning "$root/.build/$config/callboard" serve --config "$work/app-config.yaml" 2> "$work/callboard.log" &
 for _ in $(seq 1 100); do
   (echo > /dev/tcp/127.0.0.1/7308) 2>/dev/null && (echo > /dev/tcp/127.0.0.1/7302) 2>/dev/null && break
   sleep 0.1

@@ -11,15 +11,17 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+# BENCH_CONFIG=debug (the CI smoke run, `Benchmarks/run smoke`) uses debug builds: figures mean nothing.
+config="${BENCH_CONFIG:-release}"
 duration="${READS_DURATION:-10s}"
 counts=("${@:-250000}")
 command -v wrk >/dev/null || { echo "reads.sh needs wrk (apt-get install wrk)"; exit 1; }
 
-swift build -c release --package-path "$root" --product callboard >/dev/null
-swift build -c release --package-path "$root/Benchmarks" --scratch-path "$root/Benchmarks/.build" --product CatalogProfile >/dev/null
+swift build -c "$config" --package-path "$root" --product callboard >/dev/null
+swift build -c "$config" --package-path "$root/Benchmarks" --scratch-path "$root/Benchmarks/.build" --product CatalogProfile >/dev/null
 
-mkdir -p "$root/Benchmarks/results"
-csv="$root/Benchmarks/results/reads.csv"
+mkdir -p "$(dirname "${READS_CSV:-$root/Benchmarks/results/reads.csv}")"
+csv="${READS_CSV:-$root/Benchmarks/results/reads.csv}"
 echo "entities,measure,p50_ms,p99_ms,requests_per_s" > "$csv"
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -38,7 +40,7 @@ for count in "${counts[@]}"; do
   mkdir -p "$dir"
   # Seed: the provider `frobs-bench` owns the entities; the server configures it with a full
   # sync an hour away, so nothing replaces them during the run.
-  seed="$("$root/Benchmarks/.build/release/CatalogProfile" initial unchanged --count "$count" \
+  seed="$("$root/Benchmarks/.build/$config/CatalogProfile" initial unchanged --count "$count" \
     --keep "$dir/catalog.sqlite" --provider frobs-bench)"
   for phase in initial unchanged; do
     # CatalogProfile repeats the unchanged mutation; the median of its runs.
@@ -60,7 +62,7 @@ catalog:
         eventUrl: http://127.0.0.1:9/sources/{id}/data
         schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 }, initialDelay: { hours: 1 } }
 YAML
-  LOG_LEVEL=warning "$root/.build/release/callboard" serve --config "$dir/app-config.yaml" 2> "$dir/callboard.log" &
+  LOG_LEVEL=warning "$root/.build/$config/callboard" serve --config "$dir/app-config.yaml" 2> "$dir/callboard.log" &
   pid=$!
   for _ in $(seq 1 300); do
     curl -fs "http://127.0.0.1:$port/.backstage/health/v1/readiness" >/dev/null 2>&1 && break

@@ -32,6 +32,12 @@ public struct FrobsDataError: Error, Sendable, CustomStringConvertible {
 public enum FrobsData {
     /// Parses a Frobs document; unknown fields are ignored, missing or mistyped ones are errors.
     public static func decode(_ bytes: [UInt8]) throws -> [Frob] {
+        try decodePage(bytes).frobs
+    }
+
+    /// Parses one page of a Frobs document: its frobs and, when the upstream pages a large full
+    /// sync, the URL of the next page (`"next"`, absent or null on the last page).
+    public static func decodePage(_ bytes: [UInt8]) throws -> (frobs: [Frob], next: String?) {
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes)
@@ -41,7 +47,13 @@ public enum FrobsData {
         guard case .array(let items)? = document["frobs"] else {
             throw FrobsDataError(message: "the Frobs document has no 'frobs' array")
         }
-        return try items.enumerated().map { index, item in try frob(item, at: index) }
+        let next: String?
+        switch document["next"] {
+        case .string(let url)? where !url.isEmpty: next = url
+        case nil, .null?: next = nil
+        default: throw FrobsDataError(message: "the Frobs document's 'next' must be a URL string")
+        }
+        return (try items.enumerated().map { index, item in try frob(item, at: index) }, next)
     }
 
     private static func frob(_ item: JSONValue, at index: Int) throws -> Frob {

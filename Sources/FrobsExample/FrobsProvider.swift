@@ -62,16 +62,24 @@ public final class FrobsProvider: EntityProvider {
     }
 
     /// The full sync: reads `url` for this environment and replaces everything the provider owns.
+    /// An upstream that pages its data (`"next"` in each page) is streamed page by page into one
+    /// full mutation, so a large environment never sits in memory whole; a page that cannot be
+    /// read fails the whole sync and changes nothing.
     public func run() async throws {
         let connection = try connected()
-        let url = URLTemplate.expand(endpoints.url, ["env": environment])
-        let frobs = try await read(url)
-        let result = try await connection.applyMutation(.full(deferred(frobs)))
+        let first = URLTemplate.expand(endpoints.url, ["env": environment])
+        let counter = FrobCounter()
+        let pages = FrobPages(first: first, reader: reader, environment: environment, locationKey: locationKey,
+                              maxPages: Self.maxPages, counter: counter)
+        let result = try await connection.applyMutation(.full(streaming: pages))
         logger.info("Frobs full sync applied", metadata: [
-            "provider": "\(name)", "frobs": "\(frobs.count)", "added": "\(result.added)",
+            "provider": "\(name)", "frobs": "\(counter.total)", "added": "\(result.added)",
             "updated": "\(result.updated)", "removed": "\(result.removed)", "rejected": "\(result.rejected.count)",
         ])
     }
+
+    /// At most this many pages per full sync: a `next` chain that never ends is an upstream bug.
+    static let maxPages = 100_000
 
     /// Reacts to one `frobs.<type>` event (SPEC §7). A read failure other than a delete's 404
     /// throws, so the events system retries and, in the end, dead-letters the event.

@@ -64,33 +64,41 @@ public struct EntityBatches: Sendable, AsyncSequence {
         }
     }
 
+    /// Batches read from `entities` as the consumer asks for them: one batch is pulled from the
+    /// source per batch consumed, so a slow writer holds back a fast source instead of the set
+    /// piling up in memory.
     public init<S: AsyncSequence & Sendable>(streaming entities: S) where S.Element == DeferredEntity {
         self.array = nil
         self.stream = {
-            AsyncThrowingStream { continuation in
-                let task = Task {
-                    do {
-                        var batch: [DeferredEntity] = []
-                        batch.reserveCapacity(EntityBatches.batchSize)
-                        for try await entity in entities {
-                            batch.append(entity)
-                            if batch.count == EntityBatches.batchSize {
-                                continuation.yield(batch)
-                                batch.removeAll(keepingCapacity: true)
-                            }
-                        }
-                        if !batch.isEmpty { continuation.yield(batch) }
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
-                }
-                continuation.onTermination = { _ in task.cancel() }
-            }
+            let source = PulledBatches(entities.makeAsyncIterator())
+            return AsyncThrowingStream(unfolding: { try await source.next() })
         }
     }
 
     public func makeAsyncIterator() -> AsyncThrowingStream<[DeferredEntity], any Error>.AsyncIterator {
         stream().makeAsyncIterator()
+    }
+}
+
+/// The iterator of a streamed full mutation's source, advanced one batch at a time.
+///
+/// `@unchecked Sendable`: the only caller is the `unfolding` closure of one
+/// `AsyncThrowingStream`, which the stream runs for one element at a time as its single consumer
+/// asks for them, so `iterator` is never touched by two tasks at once.
+private final class PulledBatches<Iterator: AsyncIteratorProtocol>: @unchecked Sendable
+where Iterator.Element == DeferredEntity {
+    private var iterator: Iterator
+
+    init(_ iterator: Iterator) {
+        self.iterator = iterator
+    }
+
+    func next() async throws -> [DeferredEntity]? {
+        var batch: [DeferredEntity] = []
+        batch.reserveCapacity(EntityBatches.batchSize)
+        while batch.count < EntityBatches.batchSize, let entity = try await iterator.next() {
+            batch.append(entity)
+        }
+        return batch.isEmpty ? nil : batch
     }
 }
