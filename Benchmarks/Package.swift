@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .executableTarget(
@@ -48,6 +49,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/CatalogProfile"
+        ),
+        // The full-mutation benchmark on PostgreSQL against its floor and SQLite, in one run
+        // (Benchmarks/load/mutation-postgres.sh). Shares the generator and baseline rows through symlinks.
+        .executableTarget(
+            name: "PostgresProfile",
+            dependencies: [
+                .product(name: "Catalog", package: "Callboard"),
+                .product(name: "StoreSQLite", package: "Callboard"),
+                .product(name: "StorePostgres", package: "Callboard"),
+                .product(name: "CatalogModel", package: "Callboard"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tools/PostgresProfile"
         ),
     ]
 )

@@ -17,15 +17,17 @@ struct FaultWorkspace {
 
     /// Creates the directory and writes the config: `yaml` (top-level sections other than
     /// `backend`) and `backend` (more `backend` keys, one flow-style line each, such as
-    /// `reading: { … }`); listen and database are added here.
-    init(_ yaml: String, backend: [String] = []) throws {
+    /// `reading: { … }`); listen and database are added here. `database` replaces the SQLite
+    /// data directory with another `backend.database` value (one flow-style line).
+    init(_ yaml: String, backend: [String] = [], database: String? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("callboard-fault-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let extra = backend.map { "\n  \($0)" }.joined()
+        let database = database ?? "{ client: sqlite, connection: { directory: \(data.path) } }"
         try """
             backend:
               listen: { host: 127.0.0.1, port: 0 }
-              database: { client: sqlite, connection: { directory: \(data.path) } }\(extra)
+              database: \(database)\(extra)
             \(yaml)
             """.write(to: config, atomically: true, encoding: .utf8)
     }

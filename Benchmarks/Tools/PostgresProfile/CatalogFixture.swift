@@ -1,0 +1,1 @@
+../../CatalogBenchmarks/CatalogFixture.swift

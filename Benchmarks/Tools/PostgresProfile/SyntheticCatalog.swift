@@ -1,0 +1,1 @@
+../../CatalogBenchmarks/SyntheticCatalog.swift
