@@ -73,6 +73,18 @@ public struct ReadingAllowList: Sendable {
         let path = url.standardized.path.isEmpty ? "/" : url.standardized.path
         return rules.first { $0.matches(host: host, port: url.port, scheme: scheme, path: path) }
     }
+
+    /// Whether an explicit rule names `address` itself (as written, or in brackets for IPv6) and
+    /// allows `url`'s port and path on it: then `url`'s host may resolve to that address even if
+    /// it is sensitive, since `url` with the address for its host could be read anyway.
+    public func namesAddress(_ address: String, for url: URL) -> Bool {
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else { return false }
+        let path = url.standardized.path.isEmpty ? "/" : url.standardized.path
+        let address = address.lowercased()
+        return [address, "[\(address)]"].contains { form in
+            rules.contains { $0.isExplicit && $0.host == form && $0.matches(host: form, port: url.port, scheme: scheme, path: path) }
+        }
+    }
 }
 
 /// Addresses that a reader never reaches unless a rule names them explicitly: loopback,
@@ -95,6 +107,17 @@ public enum AddressPolicy {
                 || text.hasPrefix("fea") || text.hasPrefix("feb") || text == "fd00:ec2::254"
         }
         return false
+    }
+
+    /// Whether `host` is a numeric IPv4 or IPv6 address in its standard form (brackets allowed),
+    /// which is connected to without resolving. `127.1` or `2130706433` are not: getaddrinfo
+    /// turns them into addresses, so they are resolved and checked like names.
+    public static func isAddressLiteral(_ host: String) -> Bool {
+        var text = host
+        if text.hasPrefix("[") && text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
     /// The addresses `host` resolves to (numeric strings); empty when it does not resolve.

@@ -3,39 +3,69 @@ import CallboardTesting
 import CatalogModel
 import Foundation
 import NIOCore
+import PostgresNIO
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A temporary directory holding a `callboard serve` configuration and its SQLite data
-/// directory, for fault tests that kill and restart the server on the same files.
+/// A temporary directory holding a `callboard serve` configuration and its data, for fault tests
+/// that kill and restart the server on the same store: SQLite files in `data`, or (``make(_:backend:on:)``
+/// with `.postgres`) a fresh database on the tests' PostgreSQL server (``TestPostgres``).
 struct FaultWorkspace {
     let root: URL
+    /// The PostgreSQL database the server uses; nil on SQLite.
+    let postgres: PostgresClient.Configuration?
+    var store: StoreBackend { postgres == nil ? .sqlite : .postgres }
     var data: URL { root.appendingPathComponent("data") }
     var config: URL { root.appendingPathComponent("app-config.yaml") }
 
     /// Creates the directory and writes the config: `yaml` (top-level sections other than
     /// `backend`) and `backend` (more `backend` keys, one flow-style line each, such as
-    /// `reading: { … }`); listen and database are added here. `database` replaces the SQLite
-    /// data directory with another `backend.database` value (one flow-style line).
-    init(_ yaml: String, backend: [String] = [], database: String? = nil) throws {
+    /// `reading: { … }`); listen and database (SQLite) are added here.
+    init(_ yaml: String, backend: [String] = []) throws {
+        try self.init(yaml, backend: backend, postgres: nil)
+    }
+
+    /// The same with `database` (one flow-style `backend.database` value) instead of SQLite: for
+    /// servers that share a database made by the caller.
+    init(_ yaml: String, backend: [String] = [], database: String) throws {
+        try self.init(yaml, backend: backend, postgres: nil, database: database)
+    }
+
+    private init(_ yaml: String, backend: [String], postgres: PostgresClient.Configuration?,
+                 database given: String? = nil) throws {
+        self.postgres = postgres
         root = FileManager.default.temporaryDirectory.appendingPathComponent("callboard-fault-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let extra = backend.map { "\n  \($0)" }.joined()
-        let database = database ?? "{ client: sqlite, connection: { directory: \(data.path) } }"
+        let database = given.map { "database: \($0)" } ?? postgres.map { pg in
+            "database: { client: pg, connection: { host: '\(pg.host ?? "127.0.0.1")', port: \(pg.port ?? 5432), "
+                + "user: '\(pg.username)', password: '\(pg.password ?? "")', database: '\(pg.database ?? "postgres")', ssl: false } }"
+        } ?? "database: { client: sqlite, connection: { directory: \(data.path) } }"
         try """
             backend:
               listen: { host: 127.0.0.1, port: 0 }
-              database: \(database)\(extra)
+              \(database)\(extra)
             \(yaml)
             """.write(to: config, atomically: true, encoding: .utf8)
     }
 
+    /// A workspace on `store`: for `.postgres`, a new database on the tests' server (which fails
+    /// the test when there is none, as ``TestPostgresAvailability`` promises under
+    /// `CALLBOARD_REQUIRE_POSTGRES=1`).
+    static func make(_ yaml: String, backend: [String] = [], on store: StoreBackend) async throws -> FaultWorkspace {
+        switch store {
+        case .sqlite: return try FaultWorkspace(yaml, backend: backend)
+        case .postgres: return try FaultWorkspace(yaml, backend: backend, postgres: try await TestPostgres.shared().makeDatabase())
+        }
+    }
+
     /// A workspace whose configuration has the Frobs provider `frobs-test` on a fake upstream
     /// at `port` (allowed for reading), with its full sync's `initialDelay` and `timeout`.
-    static func frobs(port: Int, initialDelay: String, timeout: String, more yaml: String = "") throws -> FaultWorkspace {
-        try FaultWorkspace("""
+    static func frobs(port: Int, initialDelay: String, timeout: String, more yaml: String = "",
+                      on store: StoreBackend) async throws -> FaultWorkspace {
+        try await make("""
             catalog:
               providers:
                 frobs:
@@ -44,12 +74,16 @@ struct FaultWorkspace {
                     eventUrl: http://127.0.0.1:\(port)/sources/{id}/data
                     schedule: { frequency: 1h, timeout: \(timeout), initialDelay: \(initialDelay) }
             \(yaml)
-            """, backend: ["reading: { allow: [{ host: '127.0.0.1:\(port)' }] }"])
+            """, backend: ["reading: { allow: [{ host: '127.0.0.1:\(port)' }] }"], on: store)
     }
 
     func database(_ name: String) -> URL { data.appendingPathComponent("\(name).sqlite") }
 
-    func remove() { try? FileManager.default.removeItem(at: root) }
+    /// Deletes the directory, and drops the PostgreSQL database (in the background).
+    func remove() {
+        try? FileManager.default.removeItem(at: root)
+        if let postgres { Task { await (try? TestPostgres.shared())?.dropDatabase(postgres) } }
+    }
 
     /// `PRAGMA integrity_check` of each of the server's databases, run by the sqlite3 shell on
     /// the files as the last process left them (which recovers a hot WAL first); "ok" each.
