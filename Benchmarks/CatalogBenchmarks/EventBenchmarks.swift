@@ -29,7 +29,7 @@ enum EventBench {
 }
 
 func registerEventBenchmarks(configuration: Benchmark.Configuration) {
-    Benchmark("Events.append.single.\(EventBench.label)", configuration: configuration) { benchmark, _ in
+    Benchmark("Events.append.single.\(EventBench.label)", configuration: configuration) { benchmark in
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let log = try EventBench.openLog(scratch)
@@ -39,7 +39,7 @@ func registerEventBenchmarks(configuration: Benchmark.Configuration) {
         try await expectTail(log, EventBench.count)
     }
 
-    Benchmark("Events.append.groupCommit.\(EventBench.label)", configuration: configuration) { benchmark, _ in
+    Benchmark("Events.append.groupCommit.\(EventBench.label)", configuration: configuration) { benchmark in
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let log = try EventBench.openLog(scratch)
@@ -59,7 +59,7 @@ func registerEventBenchmarks(configuration: Benchmark.Configuration) {
     }
 
     // Appends in batches of 64 and waits until all 8 subscribers have handled every event.
-    Benchmark("Events.fanOut.\(EventBench.label)x\(EventBench.subscribers)", configuration: configuration) { benchmark, _ in
+    Benchmark("Events.fanOut.\(EventBench.label)x\(EventBench.subscribers)", configuration: configuration) { benchmark in
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let log = try EventBench.openLog(scratch)
