@@ -81,7 +81,7 @@ YAML
     IFS='|' read -r label url extra <<< "$route"
     # shellcheck disable=SC2086
     read -r p50 p99 rps < <(READS_COUNT="$count" measure $extra "$url")
-    echo "$count,$label,$p50,$p99,$rps" >> "$csv"
+    echo "$count,\"$label\",$p50,$p99,$rps" >> "$csv"
     printf "%-10s %-52s %10s %10s %10s\n" "$count" "$label" "$p50" "$p99" "$rps"
   done
   rss=$(awk '/VmHWM/ { print $2 / 1024 }' "/proc/$pid/status")
