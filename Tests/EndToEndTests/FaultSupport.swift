@@ -65,17 +65,28 @@ struct FaultWorkspace {
     /// at `port` (allowed for reading), with its full sync's `initialDelay` and `timeout`.
     static func frobs(port: Int, initialDelay: String, timeout: String, more yaml: String = "",
                       on store: StoreBackend) async throws -> FaultWorkspace {
-        try await make("""
-            catalog:
-              providers:
-                frobs:
-                  test:
-                    url: http://127.0.0.1:\(port)/envs/{env}/data
-                    eventUrl: http://127.0.0.1:\(port)/sources/{id}/data
-                    schedule: { frequency: 1h, timeout: \(timeout), initialDelay: \(initialDelay) }
-            \(yaml)
-            """, backend: ["reading: { allow: [{ host: '127.0.0.1:\(port)' }] }"], on: store)
+        try await make(frobsYAML(port: port, schedule: "{ frequency: 1h, timeout: \(timeout), initialDelay: \(initialDelay) }",
+                                 more: yaml),
+                       backend: [frobsReading(port: port)], on: store)
     }
+
+    /// The `catalog` section with the Frobs provider `frobs-test` on a fake upstream at `port`,
+    /// its full sync on `schedule`, followed by `more`.
+    static func frobsYAML(port: Int, schedule: String, more yaml: String) -> String {
+        """
+        catalog:
+          providers:
+            frobs:
+              test:
+                url: http://127.0.0.1:\(port)/envs/{env}/data
+                eventUrl: http://127.0.0.1:\(port)/sources/{id}/data
+                schedule: \(schedule)
+        \(yaml)
+        """
+    }
+
+    /// The `backend.reading` line that allows the fake upstream at `port`.
+    static func frobsReading(port: Int) -> String { "reading: { allow: [{ host: '127.0.0.1:\(port)' }] }" }
 
     func database(_ name: String) -> URL { data.appendingPathComponent("\(name).sqlite") }
 

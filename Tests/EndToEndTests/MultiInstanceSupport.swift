@@ -74,17 +74,8 @@ extension FaultWorkspace {
     /// `frobs-test` on a fake upstream at `port` and its full sync on `schedule`.
     static func sharedFrobs(port: Int, database: SharedDatabase, schedule: String, more yaml: String = "",
                             backend: [String] = []) throws -> FaultWorkspace {
-        try FaultWorkspace("""
-            catalog:
-              providers:
-                frobs:
-                  test:
-                    url: http://127.0.0.1:\(port)/envs/{env}/data
-                    eventUrl: http://127.0.0.1:\(port)/sources/{id}/data
-                    schedule: \(schedule)
-            \(yaml)
-            """, backend: ["reading: { allow: [{ host: '127.0.0.1:\(port)' }] }"] + backend,
-            database: database.backendDatabase)
+        try FaultWorkspace(frobsYAML(port: port, schedule: schedule, more: yaml),
+                           backend: [frobsReading(port: port)] + backend, database: database.backendDatabase)
     }
 }
 
