@@ -107,6 +107,7 @@ public final class CallboardApplication: Sendable {
             .init(service: scheduler),
             .init(service: RetentionService(log: events.log, policy: retentionPolicy, logger: logger)),
             .init(service: CatalogChangeRelay(engine: engine, events: events, logger: logger)),
+            .init(service: MemoryTrimService(), successTerminationBehavior: .ignore),
             .init(service: LocationsStartupRead(locations: locations), successTerminationBehavior: .ignore),
             .init(service: app),
         ] + extraServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
