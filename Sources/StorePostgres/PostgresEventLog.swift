@@ -13,7 +13,9 @@ import PostgresNIO
 /// higher positions and commits after it; a reader that sees position p therefore sees every
 /// position below p. (A plain sequence would let a reader see p + 1 while p is still
 /// uncommitted, and pass it for good.) Positions have no gaps: a rolled-back append gives its
-/// positions back. Each append notifies ``appendChannel`` on commit, which
+/// positions back. Unkeyed appends of one instance are batched (``PostgresGroupCommitter``): one
+/// statement, one lock and one commit for every webhook that arrived while the previous batch
+/// was committing. Each append notifies ``appendChannel`` on commit, which
 /// ``listenForAppends(_:)`` turns into wake-ups of the delivery loops on every instance.
 public final class PostgresEventLog: EventLog {
     /// The LISTEN/NOTIFY channel an append notifies.
@@ -21,9 +23,12 @@ public final class PostgresEventLog: EventLog {
 
     let database: PostgresBackend
     var logger: Logger { database.logger }
+    /// Batches this instance's unkeyed appends, one statement per batch (``appendBatch(_:_:)``).
+    let committer: PostgresGroupCommitter
 
     public init(database: PostgresBackend) {
         self.database = database
+        committer = PostgresGroupCommitter { [database] requests in try await Self.appendBatch(requests, database) }
     }
 
     /// Runs one operation; driver errors become ``PostgresStoreError``s (see `storeOperation`).
@@ -31,35 +36,53 @@ public final class PostgresEventLog: EventLog {
         try await storeOperation("events.store_failed", what, body)
     }
 
+    /// Events without idempotency keys (webhooks, as a rule) join the group commit, one request
+    /// or many; a request with a key keeps its own transaction (``insert(_:_:_:)``), since its
+    /// duplicate check must run under the head's lock before it takes positions. A topic with a
+    /// NUL character (which PostgreSQL's `text` rejects) goes alone too, so that it cannot fail a
+    /// whole batch of other callers' events.
     public func append(_ events: [NewEvent]) async throws -> [AppendOutcome] {
         guard !events.isEmpty else { return [] }
-        if events.count == 1, let event = events.first, event.idempotencyKey == nil {
-            return try await run("append events") { [try await appendOne(event)] }
+        if events.allSatisfy({ $0.idempotencyKey == nil && !$0.topic.utf8.contains(0) }) {
+            return try await run("append events") { try await committer.append(events) }
         }
         return try await run("append events") {
             try await database.transaction { connection in try await Self.insert(events, connection, logger) }
         }
     }
 
-    /// One event without an idempotency key (a webhook's usual case) in one statement, committed
-    /// on its own: it takes the head's row lock, stores the event at the next position and
-    /// notifies, so the lock is held for one statement and its commit instead of five round
-    /// trips (which, with several instances, is what appenders queue on).
-    private func appendOne(_ event: NewEvent) async throws -> AppendOutcome {
-        let id = UUID().uuidString.lowercased()
-        let metadata = JSONValue.object(event.metadata.mapValues(JSONValue.string)).canonicalString()
-        let size = Int64(event.payload.count + metadata.utf8.count)
+    /// Stores one group commit's requests in one autocommitted statement: it moves the head by
+    /// the batch's size (taking the head's row lock until its commit, so batches of all instances
+    /// take positions and commit in the same order), inserts the events at the positions given
+    /// up, in request order (`unnest … WITH ORDINALITY`), and notifies once. The lock is held for
+    /// that one statement and its commit, however many webhooks the batch holds.
+    static func appendBatch(_ requests: [[NewEvent]], _ database: PostgresBackend) async throws -> [[AppendOutcome]] {
+        let events = requests.flatMap { $0 }
+        let ids = events.map { _ in UUID().uuidString.lowercased() }
+        let metadata = events.map { JSONValue.object($0.metadata.mapValues(JSONValue.string)).canonicalString() }
+        let sizes = zip(events, metadata).map { Int64($0.payload.count + $1.utf8.count) }
+        let payloads = events.map { ByteBuffer(bytes: $0.payload) }
+        let count = Int64(events.count)
         guard let row = try await database.rows("""
-            WITH head AS (UPDATE events_head SET position = position + 1 WHERE id = 1 RETURNING position),
+            WITH head AS (UPDATE events_head SET position = position + \(count) WHERE id = 1 RETURNING position),
             stored AS (
                 INSERT INTO events (position, id, topic, payload, metadata, idempotency_key, received_at, size)
-                SELECT position, \(id), \(event.topic), \(Data(event.payload)), \(metadata), NULL, now(), \(size)
-                FROM head
+                SELECT head.position - \(count) + t.ord, t.id, t.topic, t.payload, t.metadata, NULL, now(), t.size
+                FROM head, unnest(\(ids)::text[], \(events.map(\.topic))::text[], \(payloads)::bytea[],
+                                  \(metadata)::text[], \(sizes)::bigint[])
+                     WITH ORDINALITY AS t(id, topic, payload, metadata, size, ord)
                 RETURNING position)
-            SELECT position, pg_notify(\(Self.appendChannel), position::text)::text FROM stored
-            """).first
-        else { throw PostgresStoreError(code: "events.schema_broken", message: "the event log's head row is missing") }
-        return .appended(id: id, position: try row.decode((Int64, String?).self).0)
+            SELECT max(position), pg_notify(\(Self.appendChannel), max(position)::text)::text FROM stored
+            """).first, let last = try row.decode((Int64?, String?).self).0
+        else { throw headMissing }
+        let first = last - count + 1
+        var index = 0
+        return requests.map { request in
+            request.map { _ in
+                defer { index += 1 }
+                return .appended(id: ids[index], position: first + Int64(index))
+            }
+        }
     }
 
     /// Appends in the caller's transaction: locks the head (held until commit), skips events
@@ -100,8 +123,12 @@ public final class PostgresEventLog: EventLog {
     static func lockHead(_ connection: PostgresConnection, _ logger: Logger) async throws -> Int64 {
         guard let row = try await connection.rows("SELECT position FROM events_head WHERE id = 1 FOR UPDATE",
                                                   logger: logger).first
-        else { throw PostgresStoreError(code: "events.schema_broken", message: "the event log's head row is missing") }
+        else { throw headMissing }
         return try row.decode(Int64.self)
+    }
+
+    static var headMissing: PostgresStoreError {
+        PostgresStoreError(code: "events.schema_broken", message: "the event log's head row is missing")
     }
 
     static let eventColumns = "e.position, e.id, e.topic, e.payload, e.metadata, e.idempotency_key, e.received_at"
