@@ -24,6 +24,9 @@ public final class SQLiteCatalogStore: CatalogStore {
         try self.init(path: path, selectiveMatches: FilterSQL.selectiveMatches)
     }
 
+    /// The catalog connections' `cache_size` (KiB when negative): 256 MiB.
+    static let cacheSize = -262_144
+
     init(path: String?, selectiveMatches: Int) throws {
         self.selectiveMatches = selectiveMatches
         checkpointer = path.map(WALCheckpointer.init(path:))
@@ -31,10 +34,11 @@ public final class SQLiteCatalogStore: CatalogStore {
         if let path { try SQLiteDatabase.createIfMissing(path: path, pageSize: 8192) }
         // NORMAL is durable against a process crash in WAL mode; the catalog can be rebuilt by
         // providers, unlike the event log, which uses FULL. Two sorter threads build the indexes
-        // of a bulk load in parallel.
+        // of a bulk load in parallel; their sorted runs go to temporary files, not memory (see
+        // `CatalogWriteTransaction.endBulkLoad()`).
         writer = try SQLiteDatabase.open(
             path: path,
-            pragmas: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; PRAGMA threads = 2",
+            pragmas: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = \(Self.cacheSize); PRAGMA temp_store = FILE; PRAGMA threads = 2",
             migrator: CatalogSchema.migrator(), checkpointer: checkpointer)
     }
 

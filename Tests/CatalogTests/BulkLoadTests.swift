@@ -29,6 +29,22 @@ import Testing
         #expect(try await Self.indexes(try #require(loaded.sqliteStore)) == expected)
     }
 
+    /// The index builds run with a small cache, so that SQLite's sorter stays small, and the
+    /// writer gets its full cache back afterwards; sorted runs go to files, not memory.
+    @Test func aBulkLoadRestoresTheWritersCacheAndKeepsTemporaryFilesOnDisk() async throws {
+        let catalog = try CatalogHarness()
+        defer { catalog.cleanUp() }
+        let store = try #require(catalog.sqliteStore)
+        try await catalog.provider("p").applyMutation(.full(F.deferred((0..<20).map { F.component("svc-\($0)") })))
+        #expect(try await Self.indexes(store).contains { $0.hasPrefix("search_key_value: CREATE INDEX") })
+        let (cacheSize, tempStore) = try await store.writer.writeWithoutTransaction { db in
+            (try Int.fetchOne(db, sql: "PRAGMA cache_size"), try Int.fetchOne(db, sql: "PRAGMA temp_store"))
+        }
+        #expect(cacheSize == SQLiteCatalogStore.cacheSize)
+        #expect(SQLiteCatalogStore.cacheSize == -262_144)
+        #expect(tempStore == 1)  // FILE
+    }
+
     @Test func relationsWrittenInABulkLoadAreServedOnBothEndsWhateverTheOrder() async throws {
         let catalog = try CatalogHarness()
         defer { catalog.cleanUp() }
