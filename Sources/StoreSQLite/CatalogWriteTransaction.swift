@@ -234,11 +234,16 @@ struct CatalogWriteTransaction {
         // `search_key_value` at 100,000 entities held 255 MB in the sorter on top of the page
         // cache's 256 MiB (heaptrack). A smaller cache for the builds bounds that; the runs go to
         // temporary files (`temp_store = FILE`).
+        // The full cache comes back whether or not a build fails; a failure to restore it is
+        // thrown (the transaction rolls back) rather than leaving the writer on the small cache.
         try db.execute(sql: "PRAGMA cache_size = \(Self.indexBuildCacheSize)")
-        defer { try? db.execute(sql: "PRAGMA cache_size = \(SQLiteCatalogStore.cacheSize)") }
-        for index in CatalogSchema.deferrableIndexes {
-            try db.execute(sql: index.sql)
+        let built = Result {
+            for index in CatalogSchema.deferrableIndexes {
+                try db.execute(sql: index.sql)
+            }
         }
+        try db.execute(sql: "PRAGMA cache_size = \(SQLiteCatalogStore.cacheSize)")
+        try built.get()
         bulkRelations = nil
     }
 

@@ -41,7 +41,6 @@ import Testing
             (try Int.fetchOne(db, sql: "PRAGMA cache_size"), try Int.fetchOne(db, sql: "PRAGMA temp_store"))
         }
         #expect(cacheSize == SQLiteCatalogStore.cacheSize)
-        #expect(SQLiteCatalogStore.cacheSize == -262_144)
         #expect(tempStore == 1)  // FILE
     }
 

@@ -14,22 +14,14 @@ import Testing
     /// `initialDelay` after start, then hourly. `topics` is the YAML of `events.http.topics`.
     static func config(simulatorPort port: Int, initialDelay: String = "1h", topics: String = "[frobs]",
                        maxAttempts: Int = 3) -> String {
-        """
-        backend:
-          reading:
-            allow: [{ host: '127.0.0.1:\(port)' }]
-        events:
-          http:
-            topics: \(topics)
-          delivery: { maxAttempts: \(maxAttempts), initialBackoff: 10ms, maxBackoff: 20ms }
-        catalog:
-          providers:
-            frobs:
-              test:
-                url: http://127.0.0.1:\(port)/envs/{env}/data
-                eventUrl: http://127.0.0.1:\(port)/sources/{id}/data
-                schedule: { frequency: 1h, timeout: 1m, initialDelay: \(initialDelay) }
-        """
+        FaultWorkspace.frobsYAML(port: port, schedule: "{ frequency: 1h, timeout: 1m, initialDelay: \(initialDelay) }", more: """
+            backend:
+              \(FaultWorkspace.frobsReading(port: port))
+            events:
+              http:
+                topics: \(topics)
+              delivery: { maxAttempts: \(maxAttempts), initialBackoff: 10ms, maxBackoff: 20ms }
+            """)
     }
 
     static func simulator(_ sources: [FrobSource] = []) async throws -> (FrobsSimulator, Int) {

@@ -58,11 +58,20 @@ struct GroupCommitterTests {
         return tasks
     }
 
-    @Test func requestsQueuedDuringAStatementShareTheNextOneInOrder() async throws {
+    /// A committer whose first statement, appending event "a" in `first`, has started and is
+    /// held until `statements.release` opens.
+    static func heldStatement() async
+        -> (statements: Statements, committer: PostgresGroupCommitter, first: Task<[AppendOutcome], any Error>)
+    {
         let statements = Statements()
         let committer = PostgresGroupCommitter { try await statements.commit($0) }
         let first = Task { try await committer.append([Self.event("a")]) }
         await statements.started.wait()
+        return (statements, committer, first)
+    }
+
+    @Test func requestsQueuedDuringAStatementShareTheNextOneInOrder() async throws {
+        let (statements, committer, first) = await Self.heldStatement()
         let queued = try await Self.queue(["b", "c", "d"].map { [Self.event($0), Self.event($0.uppercased())] },
                                           on: committer)
         statements.release.open()
@@ -74,10 +83,7 @@ struct GroupCommitterTests {
     }
 
     @Test func aFailedStatementFailsEveryRequestOfItsBatchAndNoOther() async throws {
-        let statements = Statements()
-        let committer = PostgresGroupCommitter { try await statements.commit($0) }
-        let first = Task { try await committer.append([Self.event("a")]) }
-        await statements.started.wait()
+        let (statements, committer, first) = await Self.heldStatement()
         let queued = try await Self.queue([[Self.event("b")], [Self.event("c")]], on: committer)
         statements.failing.withLock { $0 = true }
         statements.release.open()
@@ -89,10 +95,7 @@ struct GroupCommitterTests {
     }
 
     @Test func aCancelledQueuedRequestIsDroppedAndTheOthersAreStored() async throws {
-        let statements = Statements()
-        let committer = PostgresGroupCommitter { try await statements.commit($0) }
-        let first = Task { try await committer.append([Self.event("a")]) }
-        await statements.started.wait()
+        let (statements, committer, first) = await Self.heldStatement()
         let queued = try await Self.queue([[Self.event("b")], [Self.event("c")]], on: committer)
         let (cancelled, kept) = (queued[0], queued[1])
         cancelled.cancel()
@@ -105,10 +108,7 @@ struct GroupCommitterTests {
     }
 
     @Test func aStatementIsCancelledOnlyWhenNoneOfItsCallersWaits() async throws {
-        let statements = Statements()
-        let committer = PostgresGroupCommitter { try await statements.commit($0) }
-        let first = Task { try await committer.append([Self.event("a")]) }
-        await statements.started.wait()
+        let (statements, committer, first) = await Self.heldStatement()
         first.cancel()
         // The statement saw the cancellation: the caller gets its outcome, an error here.
         await #expect(throws: CancellationError.self) { try await first.value }
