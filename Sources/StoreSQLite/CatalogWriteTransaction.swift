@@ -97,10 +97,12 @@ struct CatalogWriteTransaction {
             processedJSON: entity.processedJSON, metadataEnd: entity.metadataEnd, uid: uid,
             relations: try servedRelations(of: entity.ref, adding: entity.relations))
         try FastStatement(db, sql: """
-            INSERT INTO entities (uid, ref, provider, location_key, input_hash, processed, metadata_end, final, etag, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO entities (uid, ref, provider, location_key, input_hash, metadata_end, spliced_end, relations_start,
+                final, etag, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run(.text(uid), .text(entity.ref), .text(provider), .optionalText(entity.locationKey),
-                     .text(entity.inputHash), .blob(entity.processedJSON), .int(Int64(entity.metadataEnd)),
+                     .text(entity.inputHash), .int(Int64(stitched.layout.metadataEnd)),
+                     .int(Int64(stitched.layout.splicedEnd)), .int(Int64(stitched.layout.relationsStart)),
                      .blob(stitched.json), .text(stitched.etag), .text(now))
         let id = db.lastInsertedRowID
         try insertSearchRows(entity.searchRows + [SearchRowBuilder.uidRow(uid)], entityID: id)
@@ -149,10 +151,11 @@ struct CatalogWriteTransaction {
             processedJSON: entity.processedJSON, metadataEnd: entity.metadataEnd, uid: existing.uid,
             relations: try servedRelations(of: entity.ref))
         try FastStatement(db, sql: """
-            UPDATE entities SET provider = ?, location_key = ?, input_hash = ?, processed = ?, metadata_end = ?,
-                final = ?, etag = ?, updated_at = ? WHERE id = ?
-            """).run(.text(provider), .optionalText(locationKey), .text(entity.inputHash), .blob(entity.processedJSON),
-                     .int(Int64(entity.metadataEnd)), .blob(stitched.json), .text(stitched.etag), .text(now),
+            UPDATE entities SET provider = ?, location_key = ?, input_hash = ?, metadata_end = ?, spliced_end = ?,
+                relations_start = ?, final = ?, etag = ?, updated_at = ? WHERE id = ?
+            """).run(.text(provider), .optionalText(locationKey), .text(entity.inputHash),
+                     .int(Int64(stitched.layout.metadataEnd)), .int(Int64(stitched.layout.splicedEnd)),
+                     .int(Int64(stitched.layout.relationsStart)), .blob(stitched.json), .text(stitched.etag), .text(now),
                      .int(existing.id))
         dirty.remove(entity.ref)
         if let earlier = written[entity.ref] {
@@ -247,6 +250,18 @@ struct CatalogWriteTransaction {
         bulkRelations = nil
     }
 
+    /// The processed JSON of a stored entity, from a row with `final, metadata_end, spliced_end,
+    /// relations_start` at `finalColumn` and the three columns after it.
+    static func processedJSON(of row: Row, finalColumn: Int, ref: String) throws -> (json: [UInt8], metadataEnd: Int) {
+        let served: Data = row[finalColumn]
+        let layout = Stitcher.Layout(metadataEnd: row[finalColumn + 1], splicedEnd: row[finalColumn + 2],
+                                     relationsStart: row[finalColumn + 3])
+        guard let json = Stitcher.processedJSON(fromServed: [UInt8](served), layout: layout) else {
+            throw CatalogStoreCorruption(ref: ref)
+        }
+        return (json, layout.metadataEnd)
+    }
+
     /// `cache_size` while a bulk load builds its indexes (KiB when negative): 32 MiB.
     static let indexBuildCacheSize = -32_768
 
@@ -275,22 +290,24 @@ struct CatalogWriteTransaction {
     /// transaction (one per entity, with its final etag).
     mutating func finish() throws {
         // Stitch the dirty entities from the bulk map while it is there, then build the indexes.
-        let select = try db.cachedStatement(
-            sql: "SELECT id, uid, provider, processed, metadata_end, etag FROM entities WHERE ref = ?")
-        let updateFinal = try FastStatement(db, sql: "UPDATE entities SET final = ?, etag = ? WHERE id = ?")
+        let select = try db.cachedStatement(sql: """
+            SELECT id, uid, provider, final, metadata_end, spliced_end, relations_start, etag FROM entities WHERE ref = ?
+            """)
+        let updateFinal = try FastStatement(
+            db, sql: "UPDATE entities SET final = ?, etag = ?, spliced_end = ?, relations_start = ? WHERE id = ?")
         for ref in dirty.sorted() {
             guard let row = try Row.fetchOne(select, arguments: [ref]) else { continue }
             let id: Int64 = row[0]
             let uid: String = row[1]
             let provider: String = row[2]
-            let processed: Data = row[3]
-            let metadataEnd: Int = row[4]
-            let oldEtag: String = row[5]
+            let processed = try Self.processedJSON(of: row, finalColumn: 3, ref: ref)
+            let oldEtag: String = row[7]
             let stitched = Stitcher.stitch(
-                processedJSON: [UInt8](processed), metadataEnd: metadataEnd, uid: uid,
+                processedJSON: processed.json, metadataEnd: processed.metadataEnd, uid: uid,
                 relations: try servedRelations(of: ref))
             guard stitched.etag != oldEtag else { continue }
-            try updateFinal.run(.blob(stitched.json), .text(stitched.etag), .int(id))
+            try updateFinal.run(.blob(stitched.json), .text(stitched.etag), .int(Int64(stitched.layout.splicedEnd)),
+                                .int(Int64(stitched.layout.relationsStart)), .int(id))
             let type = written[ref]?.type ?? .updated
             written[ref] = PendingChange(type: type, uid: uid, etag: stitched.etag, provider: provider)
         }

@@ -157,13 +157,14 @@ public final class SQLiteCatalogStore: CatalogStore {
     private static func reprocess(ref: String, tx: inout CatalogWriteTransaction,
                                   prepare: PrepareEntity) throws -> Bool {
         guard let row = try Row.fetchOne(tx.db, sql: """
-            SELECT id, uid, provider, location_key, input_hash, processed, etag FROM entities WHERE ref = ?
+            SELECT id, uid, provider, location_key, input_hash, final, metadata_end, spliced_end, relations_start, etag
+            FROM entities WHERE ref = ?
             """, arguments: [ref])
         else { return false }
-        let processed: Data = row[5]
-        let entity = try Entity(json: JSONParser.parse(processed))
+        let processed = try CatalogWriteTransaction.processedJSON(of: row, finalColumn: 5, ref: ref)
+        let entity = try Entity(json: JSONParser.parse(processed.json))
         let existing = CatalogWriteTransaction.ExistingRow(
-            id: row[0], uid: row[1], provider: row[2], locationKey: row[3], inputHash: row[4], etag: row[6])
+            id: row[0], uid: row[1], provider: row[2], locationKey: row[3], inputHash: row[4], etag: row[9])
         let hashed = HashedEntity(
             deferred: DeferredEntity(entity: entity, locationKey: existing.locationKey), ref: ref,
             inputHash: existing.inputHash)

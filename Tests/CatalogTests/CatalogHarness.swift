@@ -29,6 +29,21 @@ struct CatalogHarness {
     }
 
     /// A harness on `backend`.
+    /// A new temporary directory and the path of a catalog file in it; the caller deletes it.
+    static func temporaryCatalogPath() throws -> (directory: URL, path: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callboard-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return (directory, directory.appendingPathComponent("catalog.sqlite").path)
+    }
+
+    /// A harness on an existing SQLite file (migrated as the server would); the caller deletes it.
+    init(path: String) throws {
+        let sqlite = try SQLiteCatalogStore(path: path)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        self.init(store: sqlite, sqliteStore: sqlite, directory: directory, processors: [],
+                  metrics: MetricsSystem.factory) {}
+    }
+
     init(_ backend: StoreBackend, processors: [any EntityProcessor] = []) async throws {
         switch backend {
         case .sqlite:

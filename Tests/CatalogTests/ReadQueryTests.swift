@@ -200,10 +200,8 @@ import Testing
     }
 
     @Test func theFacetMigrationConvertsAnExistingCatalog() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callboard-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (directory, path) = try CatalogHarness.temporaryCatalogPath()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("catalog.sqlite").path
         // A catalog as the previous release left it: migrated up to v2, with index rows.
         let queue = try DatabaseQueue(path: path)
         try CatalogSchema.migrator().migrate(queue, upTo: "v2-locations")

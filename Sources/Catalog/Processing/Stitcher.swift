@@ -31,10 +31,52 @@ public enum Stitcher {
         return (out, metadataEnd)
     }
 
-    /// The served JSON and its etag. The etag hashes everything a reader sees (processed entity,
-    /// uid, relations), so it changes whenever the served entity does.
+    /// An entity as served, and where its processed form lies inside it.
+    public struct Stitched: Sendable {
+        /// The served JSON.
+        public var json: [UInt8]
+        /// Hashes everything a reader sees (processed entity, uid, relations), so it changes
+        /// whenever the served entity does.
+        public var etag: String
+        /// Where the processed JSON lies in ``json``; store it to get the processed JSON back
+        /// with ``processedJSON(fromServed:layout:)`` instead of storing both.
+        public var layout: Layout
+    }
+
+    /// The served JSON is the processed JSON with `,"etag":…,"uid":…` spliced in at
+    /// `metadataEnd` and `,"relations":[…]` put before its final brace: the processed JSON is
+    /// `json[..<metadataEnd] + json[splicedEnd..<relationsStart] + "}"`.
+    public struct Layout: Sendable, Equatable {
+        public var metadataEnd: Int
+        public var splicedEnd: Int
+        public var relationsStart: Int
+
+        public init(metadataEnd: Int, splicedEnd: Int, relationsStart: Int) {
+            self.metadataEnd = metadataEnd
+            self.splicedEnd = splicedEnd
+            self.relationsStart = relationsStart
+        }
+
+        /// Whether the offsets describe `served` (in order, inside it), so that slicing is safe.
+        func fits(_ served: [UInt8]) -> Bool {
+            0 < metadataEnd && metadataEnd <= splicedEnd && splicedEnd <= relationsStart && relationsStart < served.count
+        }
+    }
+
+    /// The processed JSON inside a served entity, or nil when `layout` does not fit it.
+    public static func processedJSON(fromServed served: [UInt8], layout: Layout) -> [UInt8]? {
+        guard layout.fits(served) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(layout.metadataEnd + layout.relationsStart - layout.splicedEnd + 1)
+        out.append(contentsOf: served[..<layout.metadataEnd])
+        out.append(contentsOf: served[layout.splicedEnd..<layout.relationsStart])
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// The served JSON and its etag, and where the processed JSON lies in it.
     public static func stitch(processedJSON: [UInt8], metadataEnd: Int, uid: String,
-                              relations: [EntityRelation]) -> (json: [UInt8], etag: String) {
+                              relations: [EntityRelation]) -> Stitched {
         var relationBytes: [UInt8] = []
         relationBytes.reserveCapacity(relations.count * 48 + 2)
         relationBytes.append(UInt8(ascii: "["))
@@ -56,10 +98,13 @@ public enum Stitcher {
         JSONValue.writeString(etag, into: &out)
         out.append(contentsOf: #","uid":"#.utf8)
         JSONValue.writeString(uid, into: &out)
+        let splicedEnd = out.count
         out.append(contentsOf: processedJSON[metadataEnd..<(processedJSON.count - 1)])
+        let relationsStart = out.count
         out.append(contentsOf: #","relations":"#.utf8)
         out.append(contentsOf: relationBytes)
         out.append(UInt8(ascii: "}"))
-        return (out, etag)
+        return Stitched(json: out, etag: etag,
+                        layout: Layout(metadataEnd: metadataEnd, splicedEnd: splicedEnd, relationsStart: relationsStart))
     }
 }
