@@ -29,7 +29,7 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     init(path: String?, selectiveMatches: Int) throws {
         self.selectiveMatches = selectiveMatches
-        checkpointer = path.map(WALCheckpointer.init(path:))
+        checkpointer = path.map { WALCheckpointer(path: $0) }
         // 8 KB pages: entity rows are about 2.3 KB, so a 4 KB page holds one and wastes 40 %.
         if let path { try SQLiteDatabase.createIfMissing(path: path, pageSize: 8192) }
         // NORMAL is durable against a process crash in WAL mode; the catalog can be rebuilt by

@@ -14,6 +14,8 @@ enum SQLiteDatabase {
     static func open(path: String?, pragmas: String, migrator: DatabaseMigrator,
                      checkpointer: WALCheckpointer? = nil) throws -> any DatabaseWriter {
         var configuration = Configuration()
+        // A restarting checkpoint (`WALCheckpointer`) holds writers up for a moment: wait for it.
+        configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: pragmas)
             if let checkpointer, !db.configuration.readonly, let connection = db.sqliteConnection {

@@ -14,7 +14,7 @@ public final class SQLiteEventLog: EventLog {
 
     /// Opens (creating if needed) the event log at `path`, or an in-memory one for `nil`.
     public init(path: String?) throws {
-        checkpointer = path.map(WALCheckpointer.init(path:))
+        checkpointer = path.map { WALCheckpointer(path: $0) }
         writer = try SQLiteDatabase.open(
             path: path, pragmas: "PRAGMA synchronous = FULL", migrator: EventLogSchema.migrator(),
             checkpointer: checkpointer)

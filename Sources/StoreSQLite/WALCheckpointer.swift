@@ -16,15 +16,24 @@ final class WALCheckpointer: Sendable {
     /// WAL size, in pages, above which a commit asks for a checkpoint (SQLite's own default).
     static let thresholdPages: Int32 = 1000
 
+    /// WAL size, in frames (pages), above which a checkpoint also restarts the WAL: 16,384 pages
+    /// is the 64 MiB `journal_size_limit` at 4 KB pages.
+    static let defaultRestartPages: Int32 = 16_384
+    /// How long a restarting checkpoint waits for readers to move to the newest snapshot, and
+    /// so how long it can hold up a writer.
+    static let restartWaitMilliseconds: Int32 = 200
+
     private let path: String
+    private let restartPages: Int32
     private let queue = DispatchQueue(label: "callboard.sqlite.checkpoint")
     /// Whether a checkpoint is queued and not started yet (requests coalesce into it).
     private let queued = Mutex(false)
     /// The connection is opened lazily and used on `queue` only.
     private let connection = Mutex<OpaquePointer?>(nil)
 
-    init(path: String) {
+    init(path: String, restartPages: Int32 = WALCheckpointer.defaultRestartPages) {
         self.path = path
+        self.restartPages = restartPages
     }
 
     deinit {
@@ -63,7 +72,18 @@ final class WALCheckpointer: Sendable {
         guard let handle = openedConnection() else { return }
         // SQLITE_BUSY (another checkpoint is running) and partial progress are both fine: the
         // next commit over the threshold asks again.
-        _ = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        var frames: Int32 = 0
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &frames, nil)
+        // A WAL restarts from its start only when a writer finds it fully copied and no reader
+        // in it. Under steady reads (a soak: webhooks plus reads) that moment never comes and the
+        // event log's WAL grew to 3.3 GB in 10 minutes, its mapped index with it. Past
+        // `restartPages`, a TRUNCATE checkpoint waits briefly for the readers to move on, then
+        // restarts and truncates the WAL; writers wait meanwhile (their busy timeout).
+        if code == SQLITE_OK, frames >= restartPages {
+            sqlite3_busy_timeout(handle, Self.restartWaitMilliseconds)
+            _ = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+            sqlite3_busy_timeout(handle, 0)
+        }
     }
 
     private func openedConnection() -> OpaquePointer? {
