@@ -102,9 +102,9 @@ SOAK_READ_RATE=$read_rate SOAK_READ_CONNECTIONS=$read_connections wrk -t1 -c$rea
   -s "$here/soak-reads.lua" "http://127.0.0.1:$port" > "$work/reads.txt" &
 reads=$!
 sleep "$warmup"
-rss_warm=$(rss_kib)
+warm_at=$(date +%s)
 wait "$ingress" "$reads"
-rss_end=$(rss_kib)
+end_at=$(date +%s)
 load_end=$(load)
 kill -0 "$server" 2>/dev/null || { echo "soak: callboard died"; tail -20 "$work/callboard.log"; exit 1; }
 
@@ -134,12 +134,25 @@ echo "soak: load average at start $load_start, at end $load_end"
 summary "$work/ingress.txt" "soak: webhooks"
 summary "$work/reads.txt" "soak: reads"
 errors=$(awk '{s+=$1} END {print s+0}' "$work/errors")
+# RSS after warm-up and at the end: the median of the 5 s samples over a window (30 s, or a
+# quarter of a short run) starting at the end of warm-up and ending at the end of the run. One
+# sample swings by 5-10 MiB with the allocator's trim cycle (every 10 s), so a single pair of
+# samples would measure where in that cycle they fell.
+window=$(( duration / 4 < 30 ? (duration / 4 > 5 ? duration / 4 : 5) : 30 ))
+median_rss() { # from to (epoch seconds, inclusive)
+  awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b {print $2}' "$work/rss.txt" | sort -n \
+    | awk '{v[NR] = $1} END {print (NR ? v[int((NR + 1) / 2)] : 0)}'
+}
+rss_warm=$(median_rss "$warm_at" $(( warm_at + window )))
+rss_end=$(median_rss $(( end_at - window )) "$end_at")
+[ "$rss_warm" -gt 0 ] || rss_warm=$(rss_kib)
+[ "$rss_end" -gt 0 ] || rss_end=$(rss_kib)
 growth=$(awk -v a="$rss_warm" -v b="$rss_end" 'BEGIN {printf "%.1f", (b-a)*100/a}')
-echo "soak: RSS start $((rss_start / 1024)) MiB, after ${warmup}s warm-up $((rss_warm / 1024)) MiB, end $((rss_end / 1024)) MiB (growth after warm-up ${growth} %)"
+echo "soak: RSS start $((rss_start / 1024)) MiB, after ${warmup}s warm-up $((rss_warm / 1024)) MiB, end $((rss_end / 1024)) MiB (medians over ${window} s; growth after warm-up ${growth} %)"
 # The RSS curve, one sample a minute (or ten over a short run): growth that flattens is caches
 # filling up to their caps; growth that keeps its slope is a leak.
 every=$(( duration >= 600 ? 12 : 1 ))
-echo "soak: RSS curve (MiB, every $((every * 5)) s): $(awk -v n="$every" 'NR % n == 1 {printf "%d ", $2 / 1024}' "$work/rss.txt")"
+echo "soak: RSS curve (MiB, every $((every * 5)) s): $(awk -v n="$every" '(NR - 1) % n == 0 {printf "%d ", $2 / 1024}' "$work/rss.txt")"
 echo "soak: GitHub router lag after the run: $lag; server log lines at warning or above: $(grep -c . "$work/callboard.log" || true)"
 grep -v 'backend.auth.externalAccess is not configured' "$work/callboard.log" | head -5 | cut -c1-300 | sed 's/^/soak: log: /' || true
 echo "soak: errors $errors (target 0)"
