@@ -47,8 +47,11 @@ public enum Stitcher {
     /// `metadataEnd` and `,"relations":[…]` put before its final brace: the processed JSON is
     /// `json[..<metadataEnd] + json[splicedEnd..<relationsStart] + "}"`.
     public struct Layout: Sendable, Equatable {
+        /// The offset of `metadata`'s closing brace, in the processed and the served JSON alike.
         public var metadataEnd: Int
+        /// Where the processed JSON goes on after the spliced etag and uid.
         public var splicedEnd: Int
+        /// Where `,"relations":` starts: the processed JSON ends just before it, less its brace.
         public var relationsStart: Int
 
         public init(metadataEnd: Int, splicedEnd: Int, relationsStart: Int) {
