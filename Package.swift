@@ -171,10 +171,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One C function: `sqlite3_config` is variadic, which Swift cannot call.
+        .target(
+            name: "CSQLiteSettings",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         .target(
             name: "StoreSQLite",
             dependencies: [
                 "Catalog",
+                "CSQLiteSettings",
                 "Events",
                 "CatalogModel",
                 "Scheduler",

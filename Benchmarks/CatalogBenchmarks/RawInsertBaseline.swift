@@ -5,7 +5,8 @@ import GRDB
 /// The floor a full load is compared with: the rows a catalog needs for the same entities (one
 /// `entities` row with the entity's JSON and its ~28 filter index rows), inserted through GRDB in
 /// one transaction with multi-row `INSERT`s, into tables shaped like the store's
-/// (`Sources/StoreSQLite/CatalogSchema.swift`: same keys, `WITHOUT ROWID`, same secondary indexes),
+/// (`Sources/StoreSQLite/CatalogSchema.swift`: same keys, `WITHOUT ROWID`, same secondary indexes,
+/// filter keys by id and original values only where they differ, as since `v5-search-key-ids`),
 /// on the same connection settings as `SQLiteCatalogStore` (WAL, `synchronous = NORMAL`, 256 MiB cache).
 ///
 /// No validation, hashing, relations, stitching or change outbox: the rows are computed once,
@@ -17,6 +18,9 @@ enum RawInsertBaseline {
         var ref: String
         var json: Data
         var search: [SearchRow]
+        /// Each search row's key as an id, as the store keeps them since its `v5-search-key-ids`
+        /// migration: numbered in order of first appearance (the ~30 names are not written).
+        var keyIDs: [Int64]
     }
 
     /// The rows of the whole synthetic catalog, computed with the engine's own preparer.
@@ -24,14 +28,21 @@ enum RawInsertBaseline {
 
     static func rows(of entities: [DeferredEntity]) -> [EntityRow] {
         let preparer = EntityPreparer()
+        var keyIDs: [String: Int64] = [:]
         return entities.enumerated().map { index, deferred in
             guard case .success(let prepared) = preparer.prepare(deferred, providerName: Shared.providerName) else {
                 preconditionFailure("synthetic entity \(index) was rejected")
             }
             let uid = UUID().uuidString.lowercased()
+            let search = prepared.searchRows + [SearchRowBuilder.uidRow(uid)]
             return EntityRow(
                 id: Int64(index + 1), uid: uid, ref: prepared.ref, json: Data(prepared.processedJSON),
-                search: prepared.searchRows + [SearchRowBuilder.uidRow(uid)])
+                search: search, keyIDs: search.map { row in
+                    if let id = keyIDs[row.key] { return id }
+                    let id = Int64(keyIDs.count + 1)
+                    keyIDs[row.key] = id
+                    return id
+                })
         }
     }
 
@@ -63,7 +74,7 @@ enum RawInsertBaseline {
                 );
                 CREATE TABLE search (
                     entity_id INTEGER NOT NULL,
-                    key TEXT NOT NULL,
+                    key INTEGER NOT NULL,
                     value NOT NULL,
                     original_value TEXT,
                     PRIMARY KEY (entity_id, key, value)
@@ -108,9 +119,10 @@ enum RawInsertBaseline {
             for row in rows {
                 entityValues.append(contentsOf: [row.id, row.uid, row.ref, row.json] as [(any DatabaseValueConvertible)?])
                 if entityValues.count == entitiesPerStatement * 4 { try flushEntities() }
-                for search in row.search {
+                for (search, keyID) in zip(row.search, row.keyIDs) {
                     let value: DatabaseValue = search.value.map(\.databaseValue) ?? Data().databaseValue
-                    searchValues.append(contentsOf: [row.id, search.key, value, search.originalValue]
+                    let original = search.originalValue == search.value ? nil : search.originalValue
+                    searchValues.append(contentsOf: [row.id, keyID, value, original]
                         as [(any DatabaseValueConvertible)?])
                     if searchValues.count == searchRowsPerStatement * 4 { try flushSearch() }
                     searchRowCount += 1

@@ -144,5 +144,41 @@ extension CatalogSchema {
                 ALTER TABLE entities DROP COLUMN processed;
                 """)
         }
+        // Filter keys by id, and no second copy of a value that needs no case folding: the key
+        // text (`metadata.annotations.backstage.io/managed-by-location`, …) was two thirds of
+        // the filter index's text, stored in the table and again in `search_key_value`, and 89 %
+        // of original values equal their lower-cased value. At 100,000 entities the two copies
+        // of the index take 186 MB instead of 379 MB, and their share of an initial load (rows
+        // in, index built, committed) 3.3 s instead of 4.8 s. `original_value` is NULL when it
+        // equals `value`; a row that cannot be matched by value keeps its empty BLOB `value`
+        // (and a NULL original). Keys are never deleted: there are as many as distinct field
+        // paths ever indexed.
+        migrator.registerMigration("v5-search-key-ids") { db in
+            try db.execute(sql: """
+                CREATE TABLE search_keys (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE
+                );
+                INSERT INTO search_keys (name) SELECT DISTINCT key FROM search ORDER BY key;
+                CREATE TABLE search_by_key_id (
+                    entity_id INTEGER NOT NULL,
+                    key INTEGER NOT NULL,
+                    value NOT NULL,
+                    original_value TEXT,
+                    PRIMARY KEY (entity_id, key, value)
+                ) WITHOUT ROWID;
+                INSERT INTO search_by_key_id (entity_id, key, value, original_value)
+                    SELECT s.entity_id, k.id, s.value, CASE WHEN s.original_value = s.value THEN NULL ELSE s.original_value END
+                    FROM search s JOIN search_keys k ON k.name = s.key ORDER BY s.entity_id, k.id, s.value;
+                DROP TABLE search;
+                ALTER TABLE search_by_key_id RENAME TO search;
+                CREATE INDEX search_key_value ON search(key, value, original_value);
+                """)
+        }
     }
+
+    /// The id of a filter key in `search.key`, as an SQL expression of one `?` (the key's text).
+    /// An unknown key's id is NULL, which equals no row. SQLite evaluates the subquery once per
+    /// statement, so it stays an index lookup on `search_key_value` or the primary key.
+    static let searchKeyID = "(SELECT id FROM search_keys WHERE name = ?)"
 }

@@ -21,9 +21,17 @@ struct CatalogWriteTransaction {
     /// then the relation indexes are dropped and this map answers ``servedRelations(of:adding:)``.
     /// Kept as arrays (duplicates removed when served): appending costs no hashing of relations.
     private var bulkRelations: [String: [EntityRelation]]?
+    /// The ids of the filter keys this transaction has used (`search_keys`).
+    private var searchKeyIDs: [String: Int64] = [:]
+    /// The keys of the last entity's index rows with their ids, in its order: entities of one
+    /// shape list the same keys in the same order, and comparing a key with the one at its
+    /// position costs less than hashing it (2.8 million rows at 100,000 entities).
+    private var lastEntityKeys: [(name: String, id: Int64)] = []
 
     struct PendingChange {
         var type: CatalogChange.Kind
+        /// The entity's row id.
+        var id: Int64
         var uid: String
         var etag: String
         var provider: String
@@ -46,6 +54,8 @@ struct CatalogWriteTransaction {
     }
 
     func existing(ref: String) throws -> ExistingRow? {
+        // A bulk load started on an empty catalog: the only rows are the ones written since.
+        if bulkRelations != nil, written[ref] == nil { return nil }
         let statement = try db.cachedStatement(
             sql: "SELECT id, uid, provider, location_key, input_hash, etag FROM entities WHERE ref = ?")
         guard let row = try Row.fetchOne(statement, arguments: [ref]) else { return nil }
@@ -105,12 +115,12 @@ struct CatalogWriteTransaction {
                      .int(Int64(stitched.layout.splicedEnd)), .int(Int64(stitched.layout.relationsStart)),
                      .blob(stitched.json), .text(stitched.etag), .text(now))
         let id = db.lastInsertedRowID
-        try insertSearchRows(entity.searchRows + [SearchRowBuilder.uidRow(uid)], entityID: id)
+        try insertSearchRows(entity.searchRows, plus: SearchRowBuilder.uidRow(uid), entityID: id)
         try insertRelations(entity.relations, originID: id)
         try insertRefreshKeys(entity.refreshKeys, entityID: id)
         for relation in entity.relations where relation.sourceRef != entity.ref { dirty.insert(relation.sourceRef) }
         dirty.remove(entity.ref)
-        written[entity.ref] = PendingChange(type: .added, uid: uid, etag: stitched.etag, provider: provider)
+        written[entity.ref] = PendingChange(type: .added, id: id, uid: uid, etag: stitched.etag, provider: provider)
         result.added += 1
     }
 
@@ -120,17 +130,24 @@ struct CatalogWriteTransaction {
         // Index rows: replace only what differs.
         var oldRows = Set<SearchRow>()
         for row in try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT key, value, original_value FROM search WHERE entity_id = ?"),
+            db.cachedStatement(sql: """
+                SELECT k.name, k.id, s.value, s.original_value FROM search s JOIN search_keys k ON k.id = s.key
+                WHERE s.entity_id = ?
+                """),
             arguments: [existing.id])
         {
-            let value: DatabaseValue = row[1]
-            oldRows.insert(SearchRow(key: row[0], value: String.fromDatabaseValue(value), originalValue: row[2]))
+            let key: String = row[0]
+            searchKeyIDs[key] = row[1]
+            let stored: DatabaseValue = row[2]
+            let value = String.fromDatabaseValue(stored)
+            let original: String? = row[3]
+            oldRows.insert(SearchRow(key: key, value: value, originalValue: original ?? value))
         }
         var newRows = Set(entity.searchRows)
         newRows.insert(SearchRowBuilder.uidRow(existing.uid))
         let deleteRow = try db.cachedStatement(sql: "DELETE FROM search WHERE entity_id = ? AND key = ? AND value = ?")
         for row in oldRows.subtracting(newRows) {
-            try deleteRow.execute(arguments: [existing.id, row.key, Self.indexValue(row.value)])
+            try deleteRow.execute(arguments: [existing.id, try searchKeyID(row.key), Self.indexValue(row.value)])
         }
         try insertSearchRows(Array(newRows.subtracting(oldRows)), entityID: existing.id)
         // Relations: replace only what differs; the sources of changed ones need re-stitching.
@@ -159,9 +176,11 @@ struct CatalogWriteTransaction {
                      .int(existing.id))
         dirty.remove(entity.ref)
         if let earlier = written[entity.ref] {
-            written[entity.ref] = PendingChange(type: earlier.type, uid: existing.uid, etag: stitched.etag, provider: provider)
+            written[entity.ref] = PendingChange(type: earlier.type, id: existing.id, uid: existing.uid, etag: stitched.etag,
+                                                provider: provider)
         } else if stitched.etag != existing.etag {
-            written[entity.ref] = PendingChange(type: .updated, uid: existing.uid, etag: stitched.etag, provider: provider)
+            written[entity.ref] = PendingChange(type: .updated, id: existing.id, uid: existing.uid, etag: stitched.etag,
+                                                provider: provider)
         }
         result.updated += 1
     }
@@ -192,13 +211,46 @@ struct CatalogWriteTransaction {
         return relations
     }
 
-    private func insertSearchRows(_ rows: [SearchRow], entityID: Int64) throws {
+    /// Writes index rows: the key by id, the original value only where it differs from the
+    /// lower-cased one (see the `v5-search-key-ids` migration).
+    /// - Parameter extra: one more row (the uid's), passed apart so that the rows are not copied.
+    private mutating func insertSearchRows(_ rows: [SearchRow], plus extra: SearchRow? = nil, entityID: Int64) throws {
         let statement = try FastStatement(
             db, sql: "INSERT OR IGNORE INTO search (entity_id, key, value, original_value) VALUES (?, ?, ?, ?)")
-        for row in rows {
-            try statement.run(.int(entityID), .text(row.key), row.value.map { .text($0) } ?? .emptyBlob,
-                              .optionalText(row.originalValue))
+        func insert(_ row: SearchRow, keyID: Int64) throws {
+            let original = row.originalValue == row.value ? nil : row.originalValue
+            try statement.run(.int(entityID), .int(keyID), row.value.map { .text($0) } ?? .emptyBlob,
+                              .optionalText(original))
         }
+        var keys: [(name: String, id: Int64)] = []
+        keys.reserveCapacity(rows.count)
+        for (index, row) in rows.enumerated() {
+            let keyID: Int64
+            if index < lastEntityKeys.count, lastEntityKeys[index].name == row.key {
+                keyID = lastEntityKeys[index].id
+            } else {
+                keyID = try searchKeyID(row.key)
+            }
+            keys.append((row.key, keyID))
+            try insert(row, keyID: keyID)
+        }
+        lastEntityKeys = keys
+        if let extra { try insert(extra, keyID: try searchKeyID(extra.key)) }
+    }
+
+    /// The id of filter key `key`, added to `search_keys` the first time it is seen.
+    private mutating func searchKeyID(_ key: String) throws -> Int64 {
+        if let id = searchKeyIDs[key] { return id }
+        let id: Int64
+        if let stored = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM search_keys WHERE name = ?"), arguments: [key]) {
+            id = stored
+        } else {
+            try db.cachedStatement(sql: "INSERT INTO search_keys (name) VALUES (?)").execute(arguments: [key])
+            id = db.lastInsertedRowID
+        }
+        searchKeyIDs[key] = id
+        return id
     }
 
     private mutating func insertRelations(_ relations: [StoredRelation], originID: Int64) throws {
@@ -290,18 +342,18 @@ struct CatalogWriteTransaction {
     /// transaction (one per entity, with its final etag).
     mutating func finish() throws {
         // Stitch the dirty entities from the bulk map while it is there, then build the indexes.
+        // In row order, so the rows are read and rewritten page after page.
         let select = try db.cachedStatement(sql: """
-            SELECT id, uid, provider, final, metadata_end, spliced_end, relations_start, etag FROM entities WHERE ref = ?
+            SELECT uid, provider, final, metadata_end, spliced_end, relations_start, etag FROM entities WHERE id = ?
             """)
         let updateFinal = try FastStatement(
             db, sql: "UPDATE entities SET final = ?, etag = ?, spliced_end = ?, relations_start = ? WHERE id = ?")
-        for ref in dirty.sorted() {
-            guard let row = try Row.fetchOne(select, arguments: [ref]) else { continue }
-            let id: Int64 = row[0]
-            let uid: String = row[1]
-            let provider: String = row[2]
-            let processed = try Self.processedJSON(of: row, finalColumn: 3, ref: ref)
-            let oldEtag: String = row[7]
+        for (id, ref) in try dirtyRows() {
+            guard let row = try Row.fetchOne(select, arguments: [id]) else { continue }
+            let uid: String = row[0]
+            let provider: String = row[1]
+            let processed = try Self.processedJSON(of: row, finalColumn: 2, ref: ref)
+            let oldEtag: String = row[6]
             let stitched = Stitcher.stitch(
                 processedJSON: processed.json, metadataEnd: processed.metadataEnd, uid: uid,
                 relations: try servedRelations(of: ref))
@@ -309,7 +361,7 @@ struct CatalogWriteTransaction {
             try updateFinal.run(.blob(stitched.json), .text(stitched.etag), .int(Int64(stitched.layout.splicedEnd)),
                                 .int(Int64(stitched.layout.relationsStart)), .int(id))
             let type = written[ref]?.type ?? .updated
-            written[ref] = PendingChange(type: type, uid: uid, etag: stitched.etag, provider: provider)
+            written[ref] = PendingChange(type: type, id: id, uid: uid, etag: stitched.etag, provider: provider)
         }
         try endBulkLoad()
         for (ref, change) in written.sorted(by: { $0.key < $1.key }) {
@@ -318,6 +370,23 @@ struct CatalogWriteTransaction {
         dirty.removeAll()
         written.removeAll()
         try pruneChanges()
+    }
+
+    /// The stored dirty entities as (row id, ref), in row id order. A dirty ref that names no
+    /// entity (a relation's target that does not exist) is left out.
+    private func dirtyRows() throws -> [(id: Int64, ref: String)] {
+        let lookup = try db.cachedStatement(sql: "SELECT id FROM entities WHERE ref = ?")
+        var rows: [(id: Int64, ref: String)] = []
+        rows.reserveCapacity(dirty.count)
+        for ref in dirty {
+            if let change = written[ref] {
+                rows.append((change.id, ref))
+            } else if bulkRelations == nil, let id = try Int64.fetchOne(lookup, arguments: [ref]) {
+                // (In a bulk load every stored row was written by this transaction.)
+                rows.append((id, ref))
+            }
+        }
+        return rows.sorted { $0.id < $1.id }
     }
 
     /// Keeps the outbox to its most recent ``SQLiteCatalogStore/changesKept`` rows.

@@ -61,7 +61,7 @@ struct EntityIDSet {
         var arguments: StatementArguments = [condition.key]
         arguments += StatementArguments(condition.values)
         let placeholders = Array(repeating: "?", count: condition.values.count).joined(separator: ",")
-        let sql = "SELECT entity_id FROM search WHERE key = ?"
+        let sql = "SELECT entity_id FROM search WHERE key = \(CatalogSchema.searchKeyID)"
             + (condition.values.isEmpty ? "" : " AND value IN (\(placeholders))")
         try insert(ids: sql, arguments: arguments, in: db)
     }

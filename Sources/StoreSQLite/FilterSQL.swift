@@ -82,9 +82,9 @@ struct FilterSQL {
         let value = condition.values.isEmpty ? "" : " AND f.value IN (\(placeholders))"
         switch shape {
         case .drive:
-            return "\(entityID) IN (SELECT f.entity_id FROM search f WHERE f.key = ?\(value))"
+            return "\(entityID) IN (SELECT f.entity_id FROM search f WHERE f.key = \(CatalogSchema.searchKeyID)\(value))"
         case .probe:
-            return "EXISTS (SELECT 1 FROM search f WHERE f.entity_id = \(entityID) AND f.key = ?\(value))"
+            return "EXISTS (SELECT 1 FROM search f WHERE f.entity_id = \(entityID) AND f.key = \(CatalogSchema.searchKeyID)\(value))"
         }
     }
 
@@ -121,7 +121,7 @@ struct FilterSQL {
         } else {
             arguments += [condition.key]
             arguments += StatementArguments(condition.values)
-            sql = "SELECT 1 FROM search WHERE key = ?" + (condition.values.isEmpty ? "" : " AND value IN (\(placeholders))")
+            sql = "SELECT 1 FROM search WHERE key = \(CatalogSchema.searchKeyID)" + (condition.values.isEmpty ? "" : " AND value IN (\(placeholders))")
         }
         arguments += [limit]
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql) LIMIT ?)", arguments: arguments) ?? 0
@@ -139,7 +139,7 @@ struct FilterSQL {
         default:
             arguments += [field]
             return """
-                (SELECT min(s.value) FROM search s WHERE s.entity_id = e.id AND s.key = ? AND typeof(s.value) = 'text')
+                (SELECT min(s.value) FROM search s WHERE s.entity_id = e.id AND s.key = \(CatalogSchema.searchKeyID) AND typeof(s.value) = 'text')
                 """
         }
     }

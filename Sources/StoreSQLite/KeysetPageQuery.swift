@@ -77,7 +77,7 @@ struct KeysetPageQuery {
             // The first row of (entity_id, key) in the primary key is the entity's smallest value.
             sql = """
                 SELECT e.final, e.uid, s.value FROM search s CROSS JOIN entities e ON e.id = s.entity_id
-                WHERE s.key = ? AND typeof(s.value) = 'text'
+                WHERE s.key = \(CatalogSchema.searchKeyID) AND typeof(s.value) = 'text'
                 AND s.value = (SELECT min(m.value) FROM search m WHERE m.entity_id = s.entity_id AND m.key = s.key)
                 AND \(conditions)
                 """
@@ -98,12 +98,12 @@ struct KeysetPageQuery {
             var source = "entities e WHERE"
             if Self.alwaysIndexed.contains(field) {
                 // Every text sorts before every BLOB: the range starts at the unmatchable values.
-                source = "search s CROSS JOIN entities e ON e.id = s.entity_id WHERE s.key = ? AND s.value >= X'' AND"
+                source = "search s CROSS JOIN entities e ON e.id = s.entity_id WHERE s.key = \(CatalogSchema.searchKeyID) AND s.value >= X'' AND"
                 arguments += [field]
             }
             sql = """
                 SELECT e.final, e.uid, NULL FROM \(source)
-                NOT EXISTS (SELECT 1 FROM search m WHERE m.entity_id = e.id AND m.key = ? AND typeof(m.value) = 'text')
+                NOT EXISTS (SELECT 1 FROM search m WHERE m.entity_id = e.id AND m.key = \(CatalogSchema.searchKeyID) AND typeof(m.value) = 'text')
                 AND \(conditions)
                 """
             arguments += [field]

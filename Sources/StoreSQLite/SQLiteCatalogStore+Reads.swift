@@ -59,7 +59,7 @@ extension SQLiteCatalogStore {
                 var arguments = StatementArguments(fields)
                 arguments += [LikePattern.containing(term)]
                 fullText = FilterSQL(sql: """
-                    e.id IN (SELECT s.entity_id FROM search s WHERE s.key IN (\(placeholders)) \
+                    e.id IN (SELECT s.entity_id FROM search s WHERE s.key IN (SELECT id FROM search_keys WHERE name IN (\(placeholders))) \
                     AND typeof(s.value) = 'text' AND s.value LIKE ? ESCAPE '\\')
                     """, arguments: arguments)
             }
@@ -161,7 +161,7 @@ extension SQLiteCatalogStore {
         let joinsEntities = FilterSQL.testsRelations(rest)
         var sql = "SELECT \(counted) FROM search d"
         if joinsEntities { sql += " CROSS JOIN entities e ON e.id = d.entity_id" }
-        sql += " WHERE d.key = ?" + (driver.values.isEmpty ? "" : " AND d.value IN (\(placeholders))")
+        sql += " WHERE d.key = \(CatalogSchema.searchKeyID)" + (driver.values.isEmpty ? "" : " AND d.value IN (\(placeholders))")
         if !rest.isEmpty {
             let probe = FilterSQL(rest, shape: .probe, entityID: joinsEntities ? "e.id" : "d.entity_id")
             sql += " AND " + probe.sql
@@ -184,7 +184,7 @@ extension SQLiteCatalogStore {
             var arguments: StatementArguments = [condition.key]
             arguments += StatementArguments(condition.values)
             let entries = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM search WHERE key = ? AND value IN (\(placeholders))",
+                db, sql: "SELECT count(*) FROM search WHERE key = \(CatalogSchema.searchKeyID) AND value IN (\(placeholders))",
                 arguments: arguments) ?? 0
             if entries < best?.entries ?? Int.max { best = (index, entries) }
         }
@@ -259,12 +259,12 @@ extension SQLiteCatalogStore {
                     arguments += [key]
                     arguments += entryFilter.arguments
                     sql = """
-                        SELECT original_value, sum(n) FROM (
-                            SELECT s.value, s.original_value, count(*) AS n FROM search s
+                        SELECT shown, sum(n) FROM (
+                            SELECT coalesce(s.original_value, s.value) AS shown, count(*) AS n FROM search s
                             \(joinsEntities ? "CROSS JOIN entities e ON e.id = s.entity_id" : "")
-                            WHERE s.key = ? AND s.original_value IS NOT NULL AND \(entryFilter.sql)
+                            WHERE s.key = \(CatalogSchema.searchKeyID) AND s.value < X'' AND \(entryFilter.sql)
                             GROUP BY s.value, s.original_value)
-                        GROUP BY original_value ORDER BY original_value
+                        GROUP BY shown ORDER BY shown
                         """
                 }
                 result[field] = try Row.fetchAll(db, sql: sql, arguments: arguments).map {
@@ -280,17 +280,19 @@ extension SQLiteCatalogStore {
     /// ``facetPairsCounted`` pairs (the caller then probes the filter per entry in SQL).
     static func facetCounts(key: String, among ids: EntityIDSet, in db: Database) throws -> [FacetCount]? {
         let pairs = try Row.fetchAll(db, sql: """
-            SELECT value, original_value FROM search WHERE key = ? AND original_value IS NOT NULL
+            SELECT value, original_value FROM search WHERE key = \(CatalogSchema.searchKeyID) AND value < X''
             GROUP BY value, original_value LIMIT ?
             """, arguments: [key, facetPairsCounted + 1])
         guard pairs.count <= facetPairsCounted else { return nil }
         var counts: [FacetCount] = []
         for pair in pairs {
             let value: DatabaseValue = pair[0]
-            let original: String = pair[1]
+            // NULL when the original is the value itself (see the `v5-search-key-ids` migration).
+            let storedOriginal: DatabaseValue = pair[1]
             let count = try ids.count(
-                ids: "SELECT entity_id FROM search WHERE key = ? AND value = ? AND original_value = ?",
-                arguments: [key, value, original], in: db)
+                ids: "SELECT entity_id FROM search WHERE key = \(CatalogSchema.searchKeyID) AND value = ? AND original_value IS ?",
+                arguments: [key, value, storedOriginal], in: db)
+            let original = String.fromDatabaseValue(storedOriginal) ?? String.fromDatabaseValue(value) ?? ""
             if count > 0 { counts.append(FacetCount(value: original, count: count)) }
         }
         return counts.sorted { $0.value.utf8.lexicographicallyPrecedes($1.value.utf8) }
