@@ -21,6 +21,8 @@ struct CatalogWriteTransaction {
     /// then the relation indexes are dropped and this map answers ``servedRelations(of:adding:)``.
     /// Kept as arrays (duplicates removed when served): appending costs no hashing of relations.
     private var bulkRelations: [String: [EntityRelation]]?
+    /// The statements run for every entity or row, prepared on first use (see ``statement(_:)``).
+    private var hotStatements = [FastStatement?](repeating: nil, count: HotStatement.allCases.count)
     /// The ids of the filter keys this transaction has used (`search_keys`).
     private var searchKeyIDs: [String: Int64] = [:]
     /// The keys of the last entity's index rows with their ids, in its order: entities of one
@@ -35,6 +37,35 @@ struct CatalogWriteTransaction {
         var uid: String
         var etag: String
         var provider: String
+    }
+
+    /// The statements of ``hotStatements``.
+    private enum HotStatement: Int, CaseIterable {
+        case insertEntity, insertSearchRow, insertRelation, insertChange
+
+        var sql: String {
+            switch self {
+            case .insertEntity:
+                """
+                INSERT INTO entities (uid, ref, provider, location_key, input_hash, metadata_end, spliced_end, relations_start,
+                    final, etag, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            case .insertSearchRow: "INSERT OR IGNORE INTO search (entity_id, key, value, original_value) VALUES (?, ?, ?, ?)"
+            case .insertRelation: "INSERT OR IGNORE INTO relations (origin_id, source_ref, type, target_ref) VALUES (?, ?, ?, ?)"
+            case .insertChange: "INSERT INTO changes (type, ref, uid, etag, provider, at) VALUES (?, ?, ?, ?, ?, ?)"
+            }
+        }
+    }
+
+    /// A hot statement, from this transaction's own slots: GRDB's statement cache finds a
+    /// statement by hashing its SQL text (up to 200 characters) on every call, millions of times
+    /// in a large load.
+    private mutating func statement(_ kind: HotStatement) throws -> FastStatement {
+        if let statement = hotStatements[kind.rawValue] { return statement }
+        let statement = try FastStatement(db, sql: kind.sql)
+        hotStatements[kind.rawValue] = statement
+        return statement
     }
 
     init(db: Database, now: String) {
@@ -106,11 +137,7 @@ struct CatalogWriteTransaction {
         let stitched = Stitcher.stitch(
             processedJSON: entity.processedJSON, metadataEnd: entity.metadataEnd, uid: uid,
             relations: try servedRelations(of: entity.ref, adding: entity.relations))
-        try FastStatement(db, sql: """
-            INSERT INTO entities (uid, ref, provider, location_key, input_hash, metadata_end, spliced_end, relations_start,
-                final, etag, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run(.text(uid), .text(entity.ref), .text(provider), .optionalText(entity.locationKey),
+        try statement(.insertEntity).run(.text(uid), .text(entity.ref), .text(provider), .optionalText(entity.locationKey),
                      .text(entity.inputHash), .int(Int64(stitched.layout.metadataEnd)),
                      .int(Int64(stitched.layout.splicedEnd)), .int(Int64(stitched.layout.relationsStart)),
                      .blob(stitched.json), .text(stitched.etag), .text(now))
@@ -215,12 +242,11 @@ struct CatalogWriteTransaction {
     /// lower-cased one (see the `v5-search-key-ids` migration).
     /// - Parameter extra: one more row (the uid's), passed apart so that the rows are not copied.
     private mutating func insertSearchRows(_ rows: [SearchRow], plus extra: SearchRow? = nil, entityID: Int64) throws {
-        let statement = try FastStatement(
-            db, sql: "INSERT OR IGNORE INTO search (entity_id, key, value, original_value) VALUES (?, ?, ?, ?)")
+        let statement = try statement(.insertSearchRow)
         func insert(_ row: SearchRow, keyID: Int64) throws {
             let original = row.originalValue == row.value ? nil : row.originalValue
-            try statement.run(.int(entityID), .int(keyID), row.value.map { .text($0) } ?? .emptyBlob,
-                              .optionalText(original))
+            try statement.run4(.int(entityID), .int(keyID), row.value.map { .text($0) } ?? .emptyBlob,
+                               .optionalText(original))
         }
         var keys: [(name: String, id: Int64)] = []
         keys.reserveCapacity(rows.count)
@@ -254,10 +280,9 @@ struct CatalogWriteTransaction {
     }
 
     private mutating func insertRelations(_ relations: [StoredRelation], originID: Int64) throws {
-        let statement = try FastStatement(
-            db, sql: "INSERT OR IGNORE INTO relations (origin_id, source_ref, type, target_ref) VALUES (?, ?, ?, ?)")
+        let statement = try statement(.insertRelation)
         for relation in relations {
-            try statement.run(.int(originID), .text(relation.sourceRef), .text(relation.type), .text(relation.targetRef))
+            try statement.run4(.int(originID), .text(relation.sourceRef), .text(relation.type), .text(relation.targetRef))
             bulkRelations?[relation.sourceRef, default: []].append(
                 EntityRelation(type: relation.type, targetRef: relation.targetRef))
         }
@@ -332,10 +357,9 @@ struct CatalogWriteTransaction {
         value.map { $0.databaseValue } ?? Data().databaseValue
     }
 
-    private func recordChange(_ type: CatalogChange.Kind, ref: String, uid: String, etag: String?,
-                              provider: String?) throws {
-        try FastStatement(db, sql: "INSERT INTO changes (type, ref, uid, etag, provider, at) VALUES (?, ?, ?, ?, ?, ?)")
-            .run(.text(type.rawValue), .text(ref), .text(uid), .optionalText(etag), .optionalText(provider), .text(now))
+    private mutating func recordChange(_ type: CatalogChange.Kind, ref: String, uid: String, etag: String?,
+                                       provider: String?) throws {
+        try statement(.insertChange).run(.text(type.rawValue), .text(ref), .text(uid), .optionalText(etag), .optionalText(provider), .text(now))
     }
 
     /// Re-stitches every dirty entity, then records the `added` / `updated` changes of this

@@ -30,35 +30,55 @@ struct FastStatement {
 
     /// Binds `values` to parameters 1… and steps the statement once.
     func run(_ values: Value...) throws {
-        let statement = handle
-        sqlite3_reset(statement)
+        sqlite3_reset(handle)
         for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            let code: Int32
-            switch value {
-            case .int(let number):
-                code = sqlite3_bind_int64(statement, index, number)
-            case .text(var text):
-                code = text.withUTF8 { buffer -> Int32 in
-                    guard let base = buffer.baseAddress, !buffer.isEmpty else {
-                        return sqlite3_bind_text(statement, index, "", 0, Self.transient)
-                    }
-                    return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                        sqlite3_bind_text(statement, index, pointer, Int32(buffer.count), Self.transient)
-                    }
-                }
-            case .blob(let bytes):
-                code = bytes.withUnsafeBytes { buffer in
-                    sqlite3_bind_blob(statement, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
-                                      Int32(buffer.count), Self.transient)
-                }
-            case .emptyBlob:
-                code = sqlite3_bind_zeroblob(statement, index, 0)
-            case .null:
-                code = sqlite3_bind_null(statement, index)
-            }
-            guard code == SQLITE_OK else { throw failure(code) }
+            try bind(value, at: Int32(offset + 1))
         }
+        try step()
+    }
+
+    /// `run(_:)` for four values without the variadic argument's array: one heap
+    /// allocation less per row on the hottest statements (2.8 million filter index rows and
+    /// 800,000 relations in a 100,000-entity load).
+    func run4(_ first: Value, _ second: Value, _ third: Value, _ fourth: Value) throws {
+        sqlite3_reset(handle)
+        try bind(first, at: 1)
+        try bind(second, at: 2)
+        try bind(third, at: 3)
+        try bind(fourth, at: 4)
+        try step()
+    }
+
+    private func bind(_ value: Value, at index: Int32) throws {
+        let statement = handle
+        let code: Int32
+        switch value {
+        case .int(let number):
+            code = sqlite3_bind_int64(statement, index, number)
+        case .text(var text):
+            code = text.withUTF8 { buffer -> Int32 in
+                guard let base = buffer.baseAddress, !buffer.isEmpty else {
+                    return sqlite3_bind_text(statement, index, "", 0, Self.transient)
+                }
+                return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                    sqlite3_bind_text(statement, index, pointer, Int32(buffer.count), Self.transient)
+                }
+            }
+        case .blob(let bytes):
+            code = bytes.withUnsafeBytes { buffer in
+                sqlite3_bind_blob(statement, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                                  Int32(buffer.count), Self.transient)
+            }
+        case .emptyBlob:
+            code = sqlite3_bind_zeroblob(statement, index, 0)
+        case .null:
+            code = sqlite3_bind_null(statement, index)
+        }
+        guard code == SQLITE_OK else { throw failure(code) }
+    }
+
+    private func step() throws {
+        let statement = handle
         let result = sqlite3_step(statement)
         guard result == SQLITE_DONE || result == SQLITE_ROW else { throw failure(result) }
         sqlite3_reset(statement)
