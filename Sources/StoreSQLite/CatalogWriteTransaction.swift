@@ -94,24 +94,31 @@ struct CatalogWriteTransaction {
                            etag: row[5])
     }
 
-    /// The relations served on `ref`: every stored relation whose source it is, sorted.
+    /// The relations served on `ref`: every stored relation whose source it is, sorted, without
+    /// duplicates. Sorted first and de-duplicated by neighbours: no hashing of two strings per
+    /// relation (this runs for every entity written).
     private func servedRelations(of ref: String, adding own: [StoredRelation] = []) throws -> [EntityRelation] {
-        var relations = Set<EntityRelation>()
+        var relations: [EntityRelation]
         if let bulkRelations {
-            relations = Set(bulkRelations[ref] ?? [])
-            for relation in own where relation.sourceRef == ref {
-                relations.insert(EntityRelation(type: relation.type, targetRef: relation.targetRef))
+            relations = bulkRelations[ref] ?? []
+        } else {
+            relations = []
+            let statement = try db.cachedStatement(sql: "SELECT type, target_ref FROM relations WHERE source_ref = ?")
+            for row in try Row.fetchAll(statement, arguments: [ref]) {
+                relations.append(EntityRelation(type: row[0], targetRef: row[1]))
             }
-            return relations.sorted()
-        }
-        let statement = try db.cachedStatement(sql: "SELECT type, target_ref FROM relations WHERE source_ref = ?")
-        for row in try Row.fetchAll(statement, arguments: [ref]) {
-            relations.insert(EntityRelation(type: row[0], targetRef: row[1]))
         }
         for relation in own where relation.sourceRef == ref {
-            relations.insert(EntityRelation(type: relation.type, targetRef: relation.targetRef))
+            relations.append(EntityRelation(type: relation.type, targetRef: relation.targetRef))
         }
-        return relations.sorted()
+        guard relations.count > 1 else { return relations }
+        relations.sort()
+        var unique: [EntityRelation] = []
+        unique.reserveCapacity(relations.count)
+        for relation in relations where unique.last != relation {
+            unique.append(relation)
+        }
+        return unique
     }
 
     /// Writes `entity` for `provider`, taking the ref over from another provider unless that one
