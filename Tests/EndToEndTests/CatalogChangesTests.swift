@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CallboardTesting
+import Catalog
 import CatalogModel
 import Events
 import Synchronization
@@ -66,5 +67,33 @@ import Testing
             #expect(first["entityRef"] == "component:default/a")
             #expect(first["provider"] == "p")
         }
+    }
+
+    /// A provider that syncs as soon as it is connected (as Backstage's do) commits before the
+    /// server's services run: its changes are still published.
+    @Test func changesCommittedWhileStartingArePublished() async throws {
+        let provider = SyncsOnConnect(name: "eager", entities: F.deferred([F.component("early")]))
+        try await LiveServer.with(providers: [provider]) { server in
+            var published: [JSONValue] = []
+            for _ in 0..<1000 {
+                published = try await server.application.events.log
+                    .recentEvents(topic: "catalog.entity.changed", before: nil, limit: 10)
+                    .map { try JSONParser.parse($0.payload) }
+                if !published.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(published.map { $0["entityRef"] } == ["component:default/early"])
+            #expect(published.first?["provider"] == "eager")
+        }
+    }
+}
+
+/// Applies a full mutation inside `connect`, before the server's services start.
+private struct SyncsOnConnect: EntityProvider {
+    let name: String
+    let entities: [DeferredEntity]
+
+    func connect(_ connection: any EntityProviderConnection) async throws {
+        try await connection.applyMutation(.full(entities))
     }
 }

@@ -35,6 +35,8 @@ public final class CallboardApplication: Sendable {
     let logger: Logger
     /// The Prometheus registry behind `GET /metrics`, fed by every part of the server.
     let metrics: CallboardMetrics
+    /// Publishes committed catalog changes as events; its start is fixed before providers connect.
+    private let changeRelay: CatalogChangeRelay
     /// Services of the configured backend (the PostgreSQL append listener).
     private let extraServices: [any Service]
     /// Closes what the application opened outside the service group (the URL reader's client,
@@ -47,10 +49,11 @@ public final class CallboardApplication: Sendable {
     init(configuration: CallboardConfiguration, engine: CatalogEngine, events: DurableEventsService,
          scheduler: TaskScheduler, locations: LocationService, ingressTopics: [String: IngressTopic], frobsSimulator: FrobsSimulatorSettings?,
          readiness: Readiness, logger: Logger, metrics: CallboardMetrics = CallboardMetrics(),
-         extraServices: [any Service] = [],
+         changeRelay: CatalogChangeRelay, extraServices: [any Service] = [],
          closeResources: @escaping @Sendable () async -> Void = {}) {
         self.configuration = configuration
         self.metrics = metrics
+        self.changeRelay = changeRelay
         self.extraServices = extraServices
         self.closeResources = closeResources
         self.engine = engine
@@ -106,7 +109,7 @@ public final class CallboardApplication: Sendable {
             .init(service: events),
             .init(service: scheduler),
             .init(service: RetentionService(log: events.log, policy: retentionPolicy, logger: logger)),
-            .init(service: CatalogChangeRelay(engine: engine, events: events, logger: logger)),
+            .init(service: changeRelay),
             .init(service: MemoryTrimService(), successTerminationBehavior: .ignore),
             .init(service: LocationsStartupRead(locations: locations), successTerminationBehavior: .ignore),
             .init(service: app),
@@ -273,6 +276,7 @@ public func buildApplication(
     let scheduler: TaskScheduler
     let engine: CatalogEngine
     let locations: LocationService
+    let changeRelay: CatalogChangeRelay
     do {
         let taskStore: any TaskStore
         switch configuration.backend.database {
@@ -303,6 +307,9 @@ public func buildApplication(
             configuration: configuration.catalog, store: store, reader: urlReader, annotate: sourceAnnotator,
             engine: engine, logger: logger)
         let allProviders = registry.providers + providers + (try await locations.load())
+        changeRelay = CatalogChangeRelay(
+            engine: engine, events: events, logger: logger,
+            start: try await CatalogChangeRelay.startPosition(engine: engine, events: events))
         try await engine.start(providers: allProviders)
         try await locations.schedule(every: configuration.catalog.locationRefresh, on: scheduler)
         // One line that tells an operator what this server does.
@@ -332,7 +339,8 @@ public func buildApplication(
     }
     return CallboardApplication(configuration: configuration, engine: engine, events: events,
                                 scheduler: scheduler, locations: locations, ingressTopics: ingressTopics, frobsSimulator: frobsSimulator,
-                                readiness: Readiness(), logger: logger, metrics: metrics, extraServices: extraServices,
+                                readiness: Readiness(), logger: logger, metrics: metrics, changeRelay: changeRelay,
+                                extraServices: extraServices,
                                 closeResources: closeResources)
 }
 

@@ -7,8 +7,9 @@ import ServiceLifecycle
 /// Publishes each committed catalog change as an event on `catalog.entity.changed` (SPEC §4.5).
 ///
 /// Each published event carries its change's sequence number in its metadata, so after a restart
-/// the relay resumes after the last one it published. A fresh install starts at the outbox's
-/// current end (history is not replayed).
+/// the relay resumes after the last one it published. A fresh install starts at the outbox's end
+/// as it was before any provider connected (history is not replayed, and nothing a provider
+/// commits while the server starts is skipped).
 struct CatalogChangeRelay: Service {
     static let topic = "catalog.entity.changed"
     static let sequenceKey = "catalog-sequence"
@@ -16,11 +17,24 @@ struct CatalogChangeRelay: Service {
     let engine: CatalogEngine
     let events: DurableEventsService
     let logger: Logger
+    /// The sequence after which publishing starts, from ``startPosition(engine:events:)``.
+    let start: Int64
+
+    /// Where the relay starts: after the last change it published, or on a fresh install at the
+    /// outbox's current end. Call it before providers connect, so that their first mutations
+    /// lie after it.
+    static func startPosition(engine: CatalogEngine, events: DurableEventsService) async throws -> Int64 {
+        if let last = try await events.log.recentEvents(topic: topic, before: nil, limit: 1).first,
+            let sequence = last.metadata[sequenceKey].flatMap(Int64.init)
+        {
+            return sequence
+        }
+        return try await engine.store.changeRange()?.upperBound ?? 0
+    }
 
     func run() async throws {
         let notifications = engine.changeNotifications()
-        var position = try await resumePosition()
-        position = await publish(after: position)
+        var position = await publish(after: start)
         for await _ in notifications.cancelOnGracefulShutdown() {
             position = await publish(after: position)
         }
@@ -43,15 +57,6 @@ struct CatalogChangeRelay: Service {
             ])
         }
         return position
-    }
-
-    private func resumePosition() async throws -> Int64 {
-        if let last = try await events.log.recentEvents(topic: Self.topic, before: nil, limit: 1).first,
-            let sequence = last.metadata[Self.sequenceKey].flatMap(Int64.init)
-        {
-            return sequence
-        }
-        return try await engine.store.changeRange()?.upperBound ?? 0
     }
 
     static func event(_ change: CatalogChange) -> NewEvent {
