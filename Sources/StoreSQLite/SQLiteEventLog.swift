@@ -261,15 +261,48 @@ public final class SQLiteEventLog: EventLog {
 
     public func topicStatistics() async throws -> [TopicStatistics] {
         try await writer.read { db in
-            let minuteAgo = SQLiteDatabase.timestamp(Date.now.addingTimeInterval(-60))
+            // Counts come from `topic_counters`; the last event of a topic is one index lookup,
+            // and the last minute is an index range from the first recent position.
+            let recent = try Self.firstPosition(receivedAtOrAfter: SQLiteDatabase.timestamp(Date.now.addingTimeInterval(-60)), db: db)
             return try Row.fetchAll(db, sql: """
-                SELECT topic, count(*), max(position), max(received_at), sum(received_at >= ?) FROM events
-                GROUP BY topic ORDER BY topic
-                """, arguments: [minuteAgo]).map {
-                TopicStatistics(topic: $0[0], storedEvents: $0[1], lastPosition: $0[2], lastReceivedAt: $0[3],
-                                lastMinute: $0[4])
+                SELECT c.topic, c.events, (SELECT max(position) FROM events WHERE topic = c.topic)
+                FROM topic_counters c WHERE c.events > 0 ORDER BY c.topic
+                """).map { row in
+                let topic: String = row[0]
+                let last: Int64? = row[2]
+                let lastReceivedAt = try last.flatMap {
+                    try String.fetchOne(db, sql: "SELECT received_at FROM events WHERE position = ?", arguments: [$0])
+                }
+                let lastMinute = try recent.map {
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE topic = ? AND position >= ?",
+                                     arguments: [topic, $0]) ?? 0
+                } ?? 0
+                return TopicStatistics(topic: topic, storedEvents: row[1], lastPosition: last,
+                                       lastReceivedAt: lastReceivedAt, lastMinute: lastMinute)
             }
         }
+    }
+
+    /// The lowest position from which on every event was received at or after `timestamp`, or
+    /// `nil` when no event was. Positions are given in commit order with the commit's time, so
+    /// `received_at` never decreases along positions (unless the wall clock went back), and a
+    /// binary search over positions, each step one primary-key lookup, finds the boundary without
+    /// reading the log.
+    static func firstPosition(receivedAtOrAfter timestamp: String, db: Database) throws -> Int64? {
+        guard let bounds = try Row.fetchOne(db, sql: "SELECT min(position), max(position) FROM events"),
+              var low = bounds[0] as Int64?, var high = bounds[1] as Int64? else { return nil }
+        let receivedAt = try db.cachedStatement(sql: """
+            SELECT received_at FROM events WHERE position >= ? ORDER BY position LIMIT 1
+            """)
+        func isRecent(from position: Int64) throws -> Bool {
+            try String.fetchOne(receivedAt, arguments: [position]).map { $0 >= timestamp } ?? true
+        }
+        guard try isRecent(from: high) else { return nil }
+        while low < high {
+            let middle = low + (high - low) / 2
+            if try isRecent(from: middle) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     public func applyRetention(_ policy: RetentionPolicy) async throws -> RetentionReport {
@@ -291,9 +324,12 @@ public final class SQLiteEventLog: EventLog {
                 AND position NOT IN (SELECT event_position FROM dead_letters)
                 """
             let oldBefore = SQLiteDatabase.timestamp(now.addingTimeInterval(-Self.seconds(policy.maxAge)))
-            try db.execute(sql: "DELETE FROM events WHERE received_at < ? AND \(passed)", arguments: [oldBefore])
+            // Only positions before the first young one can be old: an index range, not a scan.
+            let young = try Self.firstPosition(receivedAtOrAfter: oldBefore, db: db) ?? Int64.max
+            try db.execute(sql: "DELETE FROM events WHERE position < ? AND received_at < ? AND \(passed)",
+                           arguments: [young, oldBefore])
             report.eventsDeleted += db.changesCount
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
+            let count = try Int.fetchOne(db, sql: "SELECT coalesce(sum(events), 0) FROM topic_counters") ?? 0
             if count > policy.maxEvents {
                 try db.execute(sql: """
                     DELETE FROM events WHERE position IN (
@@ -301,7 +337,7 @@ public final class SQLiteEventLog: EventLog {
                     """, arguments: [count - policy.maxEvents])
                 report.eventsDeleted += db.changesCount
             }
-            var bytes = try Int.fetchOne(db, sql: "SELECT coalesce(sum(size), 0) FROM events") ?? 0
+            var bytes = try Int.fetchOne(db, sql: "SELECT coalesce(sum(bytes), 0) FROM topic_counters") ?? 0
             while bytes > policy.maxBytes {
                 let batch = try Row.fetchAll(db, sql: """
                     SELECT position, size FROM events WHERE \(passed) ORDER BY position LIMIT 1000
