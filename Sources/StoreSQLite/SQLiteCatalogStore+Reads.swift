@@ -346,7 +346,9 @@ extension SQLiteCatalogStore {
 
     public func changeRange() async throws -> ClosedRange<Int64>? {
         try await writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT min(seq), max(seq) FROM changes"),
+            // Two subqueries: SQLite answers a lone min() or max() from the key's ends, but scans
+            // the table for both in one select.
+            guard let row = try Row.fetchOne(db, sql: "SELECT (SELECT min(seq) FROM changes), (SELECT max(seq) FROM changes)"),
                 let low: Int64 = row[0], let high: Int64 = row[1]
             else { return nil }
             return low...high

@@ -289,7 +289,11 @@ public final class SQLiteEventLog: EventLog {
     /// binary search over positions, each step one primary-key lookup, finds the boundary without
     /// reading the log.
     static func firstPosition(receivedAtOrAfter timestamp: String, db: Database) throws -> Int64? {
-        guard let bounds = try Row.fetchOne(db, sql: "SELECT min(position), max(position) FROM events"),
+        // Two subqueries: a lone min() or max() is read from the key's ends, both in one select
+        // would scan the table.
+        guard let bounds = try Row.fetchOne(db, sql: """
+                SELECT (SELECT min(position) FROM events), (SELECT max(position) FROM events)
+                """),
               var low = bounds[0] as Int64?, var high = bounds[1] as Int64? else { return nil }
         let receivedAt = try db.cachedStatement(sql: """
             SELECT received_at FROM events WHERE position >= ? ORDER BY position LIMIT 1

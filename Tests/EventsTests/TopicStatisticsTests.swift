@@ -3,6 +3,7 @@ import Events
 import Foundation
 import GRDB
 @testable import StoreSQLite
+import Synchronization
 import Testing
 
 /// The per-topic figures of `GET /api/events/topics` and `/metrics`: stored events, the last
@@ -105,5 +106,27 @@ import Testing
                 #expect(found == nil, "threshold \(threshold)")
             }
         }
+    }
+
+    /// The boundary search reads by key only: no statement it runs scans `events` (a scan is what
+    /// made the topics view slow as the log grew).
+    @Test func firstRecentPositionScansNothing() async throws {
+        let log = try SQLiteEventLog(path: nil)
+        try await Self.append(log, "t", 20)
+        let plans = try await log.writer.read { db in
+            let statements = Mutex<[String]>([])
+            db.trace(options: .statement) { event in
+                if case .statement(let statement) = event { statements.withLock { $0.append(statement.sql) } }
+            }
+            _ = try SQLiteEventLog.firstPosition(receivedAtOrAfter: SQLiteDatabase.timestamp(), db: db)
+            db.trace(options: [])
+            return try statements.withLock { $0 }.map { sql in
+                let parameters = StatementArguments(Array(repeating: nil as Int64?, count: sql.filter { $0 == "?" }.count))
+                return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: parameters)
+                    .map { $0["detail"] as String }.joined(separator: "; ")
+            }
+        }
+        #expect(!plans.isEmpty)
+        for plan in plans { #expect(!plan.contains("SCAN events"), "\(plan)") }
     }
 }
