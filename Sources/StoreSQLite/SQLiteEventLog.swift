@@ -261,24 +261,19 @@ public final class SQLiteEventLog: EventLog {
 
     public func topicStatistics() async throws -> [TopicStatistics] {
         try await writer.read { db in
-            // Counts come from `topic_counters`; the last event of a topic is one index lookup,
-            // and the last minute is an index range from the first recent position.
-            let recent = try Self.firstPosition(receivedAtOrAfter: SQLiteDatabase.timestamp(Date.now.addingTimeInterval(-60)), db: db)
+            // Counts come from `topic_counters`; a topic's last event is one index lookup, and
+            // the last minute an index range from the first recent position.
+            let minuteAgo = SQLiteDatabase.timestamp(Date.now.addingTimeInterval(-60))
+            let recent = try Self.firstPosition(receivedAtOrAfter: minuteAgo, db: db) ?? Int64.max
             return try Row.fetchAll(db, sql: """
-                SELECT c.topic, c.events, (SELECT max(position) FROM events WHERE topic = c.topic)
-                FROM topic_counters c WHERE c.events > 0 ORDER BY c.topic
-                """).map { row in
-                let topic: String = row[0]
-                let last: Int64? = row[2]
-                let lastReceivedAt = try last.flatMap {
-                    try String.fetchOne(db, sql: "SELECT received_at FROM events WHERE position = ?", arguments: [$0])
-                }
-                let lastMinute = try recent.map {
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE topic = ? AND position >= ?",
-                                     arguments: [topic, $0]) ?? 0
-                } ?? 0
-                return TopicStatistics(topic: topic, storedEvents: row[1], lastPosition: last,
-                                       lastReceivedAt: lastReceivedAt, lastMinute: lastMinute)
+                SELECT c.topic, c.events, e.position, e.received_at,
+                       (SELECT count(*) FROM events WHERE topic = c.topic AND position >= ?)
+                FROM topic_counters c
+                LEFT JOIN events e ON e.position = (SELECT max(position) FROM events WHERE topic = c.topic)
+                WHERE c.events > 0 ORDER BY c.topic
+                """, arguments: [recent]).map {
+                TopicStatistics(topic: $0[0], storedEvents: $0[1], lastPosition: $0[2], lastReceivedAt: $0[3],
+                                lastMinute: $0[4])
             }
         }
     }
